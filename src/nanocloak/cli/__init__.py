@@ -1,0 +1,1 @@
+"""The ``nanocloak`` command line (typer + rich): thin, no science here."""

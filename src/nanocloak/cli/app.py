@@ -1,0 +1,38 @@
+"""Entry point of the ``nanocloak`` command: sub-commands and friendly error reporting."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from nanocloak import __version__
+from nanocloak.cli import design_cmd, kb
+from nanocloak.errors import NanocloakError
+
+app = typer.Typer(
+    name="nanocloak",
+    help="Workbench for cell-membrane-camouflaged inorganic nanoparticles (CMCINPs).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(kb.app, name="kb")
+app.command("design")(design_cmd.design)
+
+
+@app.command("version")
+def version() -> None:
+    """Print the nanocloak version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Run the CLI; nanocloak errors print as one clear message and exit with status 2."""
+    try:
+        app()
+    except NanocloakError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True,
+                                   soft_wrap=True)
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Reading and writing at the edges: TOML specs, reports; atomic writes."""

@@ -1,0 +1,199 @@
+"""The result of ``design``: predicted characterization, batch plan, storage and their ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nanocloak import __version__
+from nanocloak.domain.formulation import Design
+from nanocloak.kernels.manufacture.storage import StorageOutcome
+from nanocloak.knowledge import loader
+from nanocloak.knowledge.schema import Value
+
+SCHEMA_VERSION = 1
+COVERAGE_BINS = np.linspace(0.0, 1.0, 11)
+
+METRICS: dict[str, tuple[str, str, str]] = {
+    # name: (label, unit, group)
+    "fully_coated_share": ("Fully coated particles (≥95 %)", "fraction", "coating"),
+    "below_half_share": ("Particles < 50 % coated", "fraction", "coating"),
+    "mean_coating_degree": ("Mean coating degree", "fraction", "coating"),
+    "membrane_used_share": ("Supplied membrane ending on particles", "fraction", "coating"),
+    "z_average_nm": ("Hydrodynamic size (Z-average)", "nm", "characterization"),
+    "pdi": ("Polydispersity index", "-", "characterization"),
+    "number_mean_diameter_nm": ("Number-mean diameter", "nm", "characterization"),
+    "paired_share": ("Particles in aggregates (pairs)", "fraction", "characterization"),
+    "shell_thickness_nm": ("Shell thickness where coated", "nm", "characterization"),
+    "zeta_mv": ("Zeta potential", "mV", "characterization"),
+    "protein_retention": ("Membrane-protein function retained", "fraction", "characterization"),
+    "core_recovery": ("Core recovery", "fraction", "process"),
+    "membrane_recovery": ("Membrane recovered from cells", "fraction", "process"),
+    "processing_time_h": ("Processing time (separation to product)", "h", "process"),
+    "assembly_time_min": ("Assembly step time", "min", "process"),
+    "hands_on_h": ("Hands-on time", "h", "process"),
+    "relative_cost": ("Assembly cost (relative units)", "RCU", "process"),
+    "throughput_ml_per_h": ("Assembly throughput", "mL/h", "process"),
+    "peak_temperature_c": ("Peak sample temperature", "°C", "process"),
+    "excess_ratio": ("Membrane supplied / area-matched need", "-", "membrane"),
+    "protein_needed_mg": ("Membrane protein, area-matched minimum", "mg", "membrane"),
+    "protein_planned_mg": ("Membrane protein planned", "mg", "membrane"),
+    "area_needed_m2": ("Membrane area, area-matched minimum", "m²", "membrane"),
+    "specific_surface_area_m2_per_g": ("Core specific surface area", "m²/g", "membrane"),
+    "particles_per_mg": ("Cores per mg", "1/mg", "membrane"),
+    "total_cells": ("Source cells to harvest", "cells", "membrane"),
+    "protein_function_day7": ("Protein function after 7 d at 4 °C", "fraction", "storage"),
+    "mean_diameter_day7_nm": ("Mean size after 7 d at 4 °C", "nm", "storage"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePlan:
+    """What to harvest for one membrane source: cells, blood volume (blood cells), protein."""
+
+    cell: str
+    fraction: float
+    cells: float
+    blood_ml: float | None
+    protein_mg: float
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One run of the manufacture model: scalar metrics and the per-particle distributions."""
+
+    metrics: dict[str, float]
+    plans: tuple[SourcePlan, ...]
+    coverage: NDArray[np.float64]
+    diameters_nm: NDArray[np.float64]
+    storage: StorageOutcome
+    process_details: dict[str, float]
+    warnings: tuple[str, ...]
+    supply_limited: bool
+
+
+@dataclass(frozen=True)
+class DesignResult:
+    """Predicted manufacture and characterization of a design, with literature-range bands.
+
+    ``nominal`` holds the run at the knowledge base's used values; ``bands`` the 5–95 %
+    interval of each metric over the ensemble drawn within the literature ranges.
+    """
+
+    spec: Design
+    nominal: Evaluation
+    bands: dict[str, tuple[float, float]]
+    parameters_used: dict[str, Value]
+    seed: int
+    n_particles: int
+    n_samples: int
+    review_cells: tuple[float, float]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def metric(self, name: str) -> float:
+        """The nominal value of a metric (see :data:`METRICS`)."""
+        return self.nominal.metrics[name]
+
+    def coverage_histogram(self) -> list[tuple[float, float, float]]:
+        """(bin low, bin high, share of particles) over coating degree in 10 % bins."""
+        counts, edges = np.histogram(self.nominal.coverage, bins=COVERAGE_BINS)
+        shares = counts / max(1, self.nominal.coverage.size)
+        return [(float(edges[i]), float(edges[i + 1]), float(shares[i]))
+                for i in range(len(shares))]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """One row per metric: name, label, unit, group, value, low, high."""
+        return [{"name": name, "label": label, "unit": unit, "group": group,
+                 "value": self.nominal.metrics[name], "low": self.bands[name][0],
+                 "high": self.bands[name][1]}
+                for name, (label, unit, group) in METRICS.items()]
+
+    def warnings(self) -> list[str]:
+        """Process warnings plus a note when the membrane supply limits coating."""
+        notes = list(self.nominal.warnings)
+        if self.nominal.metrics["excess_ratio"] < 1.0:
+            notes.append("less membrane than the area-matched minimum: coating cannot be complete")
+        elif self.nominal.supply_limited:
+            notes.append("the membrane supply, not the process, limits coating")
+        return notes
+
+    def sources(self) -> dict[str, str]:
+        """Citation of every source behind the parameters used (key → citation with DOI)."""
+        table = loader.sources()
+        keys = sorted({v.source for v in self.parameters_used.values()})
+        return {k: _cite(table[k].citation, table[k].doi) for k in keys if k in table}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary; the schema is documented in ``docs/cli.md``."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "nanocloak_version": __version__,
+            "design": self.spec.model_dump(mode="json"),
+            "method": self.spec.preparation.assembly.method,
+            "metrics": {row["name"]: {k: row[k] for k in ("value", "low", "high", "unit")}
+                        for row in self.summary()},
+            "coverage_histogram": [{"low": lo, "high": hi, "share": s}
+                                   for lo, hi, s in self.coverage_histogram()],
+            "batch_plan": [{"cell": p.cell, "fraction": p.fraction, "cells": p.cells,
+                            "blood_ml": p.blood_ml, "protein_mg": p.protein_mg}
+                           for p in self.nominal.plans],
+            "review_cells_per_prep": list(self.review_cells),
+            "storage": {"days": self.nominal.storage.days.tolist(),
+                        "protein_function": self.nominal.storage.protein_function.tolist(),
+                        "paired_share": self.nominal.storage.paired_share.tolist(),
+                        "mean_diameter_nm": self.nominal.storage.mean_diameter_nm.tolist()},
+            "process_details": self.nominal.process_details,
+            "warnings": self.warnings(),
+            "parameters": {path: {"value": v.value, "low": v.low, "high": v.high, "unit": v.unit,
+                                  "source": v.source, "status": v.status}
+                           for path, v in self.parameters_used.items()},
+            "sources": self.sources(),
+            "provenance": {"seed": self.seed, "n_particles": self.n_particles,
+                           "n_samples": self.n_samples, **self.provenance},
+        }
+
+    def report(self) -> str:
+        """A Markdown report: characterization, batch plan, storage, warnings and sources."""
+        lines = [f"# Design report: {self.spec.name}", ""]
+        if self.spec.description:
+            lines += [self.spec.description, ""]
+        lines += [f"Method: **{self.spec.preparation.assembly.method}**; membrane "
+                  f"**{self.spec.membrane.label}** on **{self.spec.core.material}**.", ""]
+        lines += ["| quantity | predicted | 5–95 % range | unit |", "|---|---|---|---|"]
+        for row in self.summary():
+            lines.append(f"| {row['label']} | {fmt(row['value'])} | "
+                         f"{fmt(row['low'])} – {fmt(row['high'])} | {row['unit']} |")
+        lines += ["", "## Coating degree distribution", "", "| coating | share |", "|---|---|"]
+        lines += [f"| {lo:.0%}–{hi:.0%} | {s:.1%} |" for lo, hi, s in self.coverage_histogram()]
+        lines += ["", "## Batch plan", "", "| source | fraction | cells | blood (mL) | protein (mg) |",
+                  "|---|---|---|---|---|"]
+        for p in self.nominal.plans:
+            blood = "-" if p.blood_ml is None else fmt(p.blood_ml)
+            lines.append(f"| {p.cell} | {p.fraction:g} | {fmt(p.cells)} | {blood} | "
+                         f"{fmt(p.protein_mg)} |")
+        low, high = self.review_cells
+        lines += ["", f"The review quotes {low:.0e}–{high:.0e} source cells per membrane "
+                  f"preparation; this batch needs {fmt(self.metric('total_cells'))}.", ""]
+        if self.warnings():
+            lines += ["## Warnings", ""] + [f"- {w}" for w in self.warnings()] + [""]
+        lines += ["## Sources", ""] + [f"- `{k}`: {c}" for k, c in self.sources().items()]
+        return "\n".join(lines) + "\n"
+
+
+def _cite(citation: str, doi: str | None) -> str:
+    return f"{citation}. doi:{doi}" if doi else citation
+
+
+def fmt(value: float) -> str:
+    """Compact number formatting for reports and tables."""
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    magnitude = abs(value)
+    if magnitude >= 1e5 or magnitude < 1e-3:
+        return f"{value:.2e}"
+    if magnitude >= 100:
+        return f"{value:.0f}"
+    return f"{value:.3g}"
