@@ -41,7 +41,7 @@ class SpecificationError(NanocloakError, ValueError):
         return (type(self), (self.field, self.value, self.expected, self.hint))
 
 
-class InvalidSpecification(SpecificationError):
+class InvalidSpecificationError(SpecificationError):
     """A whole spec failed validation; ``problems`` lists each field's problem in one line."""
 
     def __init__(self, origin: str, problems: list[str]) -> None:
@@ -50,13 +50,15 @@ class InvalidSpecification(SpecificationError):
         first = problems[0].split(":", 1)[0] if problems else origin
         super().__init__(first, origin, "a valid specification")
         count = len(problems)
-        self.args = (f"{origin} is not a valid specification ({count} problem"
-                     f"{'s' if count != 1 else ''}):\n" + "\n".join(f"- {p}" for p in problems),)
+        self.args = (
+            f"{origin} is not a valid specification ({count} problem"
+            f"{'s' if count != 1 else ''}):\n" + "\n".join(f"- {p}" for p in problems),
+        )
 
     def __str__(self) -> str:
         return str(self.args[0])
 
-    def __reduce__(self) -> tuple[type[InvalidSpecification], tuple[str, list[str]]]:  # type: ignore[override]
+    def __reduce__(self) -> tuple[type[InvalidSpecificationError], tuple[str, list[str]]]:  # type: ignore[override]
         return (type(self), (self.origin, self.problems))
 
 

@@ -18,23 +18,22 @@ import pint
 
 from nanocloak.errors import UnitError
 
-ureg: pint.UnitRegistry = pint.UnitRegistry()
+ureg: pint.UnitRegistry[Any] = pint.UnitRegistry()
 ureg.define("cell = [cells]")
 ureg.define("particle = [particles]")
 ureg.define("molecule = [molecules]")
 # Relative centrifugal force: "3200 xg" (plain "g" is the gram).
 ureg.define("xg = 9.80665 m / s ** 2 = times_g")
-pint.set_application_registry(ureg)
+pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
 
 Quantity = ureg.Quantity
 
 ACCEPTED_FORMS = (
-    "a string with a unit such as '120 nm', a table {value = 120, unit = 'nm'}, "
-    "or a pint Quantity"
+    "a string with a unit such as '120 nm', a table {value = 120, unit = 'nm'}, or a pint Quantity"
 )
 
 
-def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity:
+def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity[Any]:
     """Parse ``value`` into a Quantity of ``dimension`` or raise a :class:`UnitError`.
 
     Parameters
@@ -47,14 +46,14 @@ def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity:
     field
         Dotted field path used in error messages.
     """
-    if isinstance(value, bool) or isinstance(value, int | float):
+    if isinstance(value, (bool, int | float)):
         raise UnitError(
             field,
             value,
             f"a quantity with a unit of {_dimension_words(dimension)}",
             f"A bare number has no unit; write {ACCEPTED_FORMS}, e.g. '{value} {dimension}'.",
         )
-    quantity: pint.Quantity
+    quantity: pint.Quantity[Any]
     try:
         if isinstance(value, pint.Quantity):
             quantity = Quantity(value.magnitude, str(value.units))
@@ -86,7 +85,7 @@ def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity:
 _NUMBER_AND_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
-def _parse_string(text: str) -> pint.Quantity:
+def _parse_string(text: str) -> pint.Quantity[Any]:
     """Parse ``"25 degC"`` as number × unit, so offset units (°C) work; else pint's parser."""
     match = _NUMBER_AND_UNIT.match(text)
     if match:
@@ -99,7 +98,7 @@ def _parse_string(text: str) -> pint.Quantity:
     return parsed
 
 
-def magnitude_in(quantity: pint.Quantity, unit: str) -> float:
+def magnitude_in(quantity: pint.Quantity[Any], unit: str) -> float:
     """Return the plain float of ``quantity`` expressed in ``unit``."""
     return float(quantity.to(unit).magnitude)
 
@@ -109,7 +108,7 @@ def _dimension_words(unit: str) -> str:
     return "dimensionless ratio" if not dims else str(dims).strip("[]").replace("] / [", " per ")
 
 
-def format_quantity(quantity: pint.Quantity) -> str:
+def format_quantity(quantity: pint.Quantity[Any]) -> str:
     """Format a quantity compactly and round-trippably, e.g. ``'120 nm'``."""
     magnitude = quantity.magnitude
     text = repr(float(magnitude))
@@ -117,4 +116,3 @@ def format_quantity(quantity: pint.Quantity) -> str:
         text = text[:-2]
     unit = f"{quantity.units:~}"
     return f"{text} {unit}".strip() if unit else text
-

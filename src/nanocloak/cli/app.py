@@ -33,6 +33,7 @@ def main() -> None:
     try:
         app()
     except NanocloakError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True,
-                                   soft_wrap=True)
+        Console(stderr=True).print(
+            f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True
+        )
         sys.exit(2)

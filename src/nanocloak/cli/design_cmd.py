@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nanocloak.io.files import write_text_atomic
@@ -20,27 +20,40 @@ console = Console()
 
 
 def design(
-    files: Annotated[list[Path], typer.Argument(help="Design TOML files; two or more are "
-                                                "compared side by side.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (schema: docs/cli.md).")]
-    = False,
-    samples: Annotated[int, typer.Option(help="Ensemble members drawn within literature "
-                                         "ranges (0: no ranges).", min=0, max=1000)] = 24,
+    files: Annotated[
+        list[Path], typer.Argument(help="Design TOML files; two or more are compared side by side.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (schema: docs/cli.md).")
+    ] = False,
+    samples: Annotated[
+        int,
+        typer.Option(
+            help="Ensemble members drawn within literature ranges (0: no ranges).", min=0, max=1000
+        ),
+    ] = 24,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same result.")] = 20221,
-    report: Annotated[Path | None, typer.Option(help="Also write a Markdown report here.")]
-    = None,
+    report: Annotated[Path | None, typer.Option(help="Also write a Markdown report here.")] = None,
 ) -> None:
     """Predict how a particle is made and what it will be like."""
     specs = [load_design(f) for f in files]
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total}"), TimeElapsedColumn(), console=Console(stderr=True),
-                  disable=as_json, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=as_json,
+        transient=True,
+    ) as progress:
         for spec in specs:
             task = progress.add_task(f"designing {spec.name}", total=samples + 1)
-            results.append(run_design(spec, n_samples=samples, seed=seed,
-                                      progress=lambda done, total, t=task:
-                                      progress.update(t, completed=done)))
+
+            def advance(done: int, total: int, task: TaskID = task) -> None:
+                progress.update(task, completed=done, total=total)
+
+            results.append(run_design(spec, n_samples=samples, seed=seed, progress=advance))
     if as_json:
         payload = [r.to_dict() for r in results]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
@@ -61,8 +74,10 @@ def _band(result: DesignResult, name: str) -> str:
 
 def _print_single(result: DesignResult) -> None:
     spec = result.spec
-    console.print(f"[bold]{spec.name}[/]: {spec.membrane.label} membrane on "
-                  f"{spec.core.material} by {spec.preparation.assembly.method}")
+    console.print(
+        f"[bold]{spec.name}[/]: {spec.membrane.label} membrane on "
+        f"{spec.core.material} by {spec.preparation.assembly.method}"
+    )
     for group in ("coating", "characterization", "process", "membrane", "storage"):
         table = Table(title=group.capitalize(), title_justify="left")
         for column in ("quantity", "predicted", "5–95 % range", "unit"):
@@ -81,12 +96,19 @@ def _print_plan(result: DesignResult) -> None:
     for column in ("source", "protein fraction", "cells", "blood (mL)", "protein (mg)"):
         table.add_column(column)
     for plan in result.nominal.plans:
-        table.add_row(plan.cell, f"{plan.fraction:g}", fmt(plan.cells),
-                      "-" if plan.blood_ml is None else fmt(plan.blood_ml), fmt(plan.protein_mg))
+        table.add_row(
+            plan.cell,
+            f"{plan.fraction:g}",
+            fmt(plan.cells),
+            "-" if plan.blood_ml is None else fmt(plan.blood_ml),
+            fmt(plan.protein_mg),
+        )
     console.print(table)
     low, high = result.review_cells
-    console.print(f"The review quotes {low:.0e}–{high:.0e} source cells per membrane "
-                  f"preparation; this batch needs {fmt(result.metric('total_cells'))}.")
+    console.print(
+        f"The review quotes {low:.0e}–{high:.0e} source cells per membrane "
+        f"preparation; this batch needs {fmt(result.metric('total_cells'))}."
+    )
 
 
 def _print_histogram(result: DesignResult) -> None:
@@ -111,8 +133,7 @@ def _print_comparison(results: list[DesignResult]) -> None:
     for result in results:
         table.add_column(f"{result.spec.name}\n{result.spec.preparation.assembly.method}")
     for name, (label, unit, _) in METRICS.items():
-        table.add_row(label, unit, *(f"{fmt(r.metric(name))} ({_band(r, name)})"
-                                     for r in results))
+        table.add_row(label, unit, *(f"{fmt(r.metric(name))} ({_band(r, name)})" for r in results))
     console.print(table)
     for result in results:
         _print_warnings(result)

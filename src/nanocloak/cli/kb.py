@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 import typer
@@ -17,7 +18,7 @@ from nanocloak.knowledge.studies import FIELDS, query_studies
 app = typer.Typer(help="Browse the knowledge base and the review's studies.", no_args_is_help=True)
 console = Console()
 
-TABLES = {
+TABLES: dict[str, Callable[[], Mapping[str, Any]]] = {
     "materials": loader.core_materials,
     "membranes": loader.membrane_sources,
     "cargos": loader.cargos,
@@ -25,10 +26,10 @@ TABLES = {
 }
 
 
-def _table(kind: str) -> dict[str, Any]:
+def _table(kind: str) -> Mapping[str, Any]:
     if kind not in TABLES:
         raise SpecificationError("kind", kind, f"one of {', '.join(TABLES)}")
-    return TABLES[kind]()  # type: ignore[no-any-return]
+    return TABLES[kind]()
 
 
 def _fmt_value(value: Value) -> str:
@@ -46,8 +47,7 @@ def list_entries(
     """List the entries of one knowledge-base table."""
     entries = _table(kind)
     if as_json:
-        typer.echo(json.dumps({k: v.model_dump(mode="json") for k, v in entries.items()},
-                              indent=2))
+        typer.echo(json.dumps({k: v.model_dump(mode="json") for k, v in entries.items()}, indent=2))
         return
     table = Table(title=f"{kind} ({len(entries)})")
     table.add_column("id", style="bold")
@@ -66,13 +66,14 @@ def show(
     """Show one entry with every value, its unit, range, status and source."""
     for kind, getter in TABLES.items():
         entries = getter()
-        key = entry_id if entry_id in entries else loader.resolve(entries, entry_id)  # type: ignore[arg-type]
+        key = entry_id if entry_id in entries else loader.resolve(entries, entry_id)
         if key is None:
             continue
         entry = entries[key]
         if as_json:
-            typer.echo(json.dumps({"kind": kind, "id": key, **entry.model_dump(mode="json")},
-                                  indent=2))
+            typer.echo(
+                json.dumps({"kind": kind, "id": key, **entry.model_dump(mode="json")}, indent=2)
+            )
             return
         console.print(f"[bold]{key}[/] — {entry.name} ({kind})")
         if getattr(entry, "description", ""):
@@ -86,9 +87,13 @@ def show(
         return
     suggestions = []
     for getter in TABLES.values():
-        suggestions += loader.nearest(getter(), entry_id)  # type: ignore[arg-type]
-    raise SpecificationError("entry", entry_id, "an id or alias in the knowledge base",
-                             f"Closest: {', '.join(suggestions[:5])}." if suggestions else "")
+        suggestions += loader.nearest(getter(), entry_id)
+    raise SpecificationError(
+        "entry",
+        entry_id,
+        "an id or alias in the knowledge base",
+        f"Closest: {', '.join(suggestions[:5])}." if suggestions else "",
+    )
 
 
 @app.command("source")
@@ -96,8 +101,12 @@ def source(key: Annotated[str, typer.Argument(help="A source key, e.g. song2022.
     """Print the full citation of a source key."""
     sources = loader.sources()
     if key not in sources:
-        raise SpecificationError("source", key, "a source key",
-                                 "Keys appear in the 'source' column of `nanocloak kb show`.")
+        raise SpecificationError(
+            "source",
+            key,
+            "a source key",
+            "Keys appear in the 'source' column of `nanocloak kb show`.",
+        )
     entry = sources[key]
     typer.echo(entry.citation)
     for field in ("doi", "isbn", "url"):
@@ -114,8 +123,9 @@ def search(text: Annotated[str, typer.Argument(help="Words to look for.")]) -> N
         table.add_column(column)
     for kind, getter in TABLES.items():
         for key, entry in getter().items():
-            haystack = " ".join([key, entry.name, *getattr(entry, "aliases", []),
-                                 getattr(entry, "description", "")]).lower()
+            haystack = " ".join(
+                [key, entry.name, *getattr(entry, "aliases", []), getattr(entry, "description", "")]
+            ).lower()
             if needle in haystack:
                 table.add_row(kind, key, entry.name)
     console.print(table)
@@ -124,8 +134,10 @@ def search(text: Annotated[str, typer.Argument(help="Words to look for.")]) -> N
 @app.command("studies")
 def studies(
     query: Annotated[str, typer.Argument(help="e.g. 'platelet and PTT' or 'sonication'")] = "",
-    field: Annotated[list[str] | None, typer.Option(
-        "--field", "-f", help=f"FIELD=TERM on one column ({', '.join(FIELDS)}).")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", "-f", help=f"FIELD=TERM on one column ({', '.join(FIELDS)})."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Query the review's Tables 1 and 2 (Song 2022)."""
@@ -138,16 +150,32 @@ def studies(
     rows = query_studies(query, filters)
     references = loader.review_references()
     if as_json:
-        typer.echo(json.dumps([{**{f: getattr(r, f) for f in ("table", *FIELDS, "ref")},
-                                "citation": references[r.ref].citation if r.ref in references
-                                else None} for r in rows], indent=2))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        **{f: getattr(r, f) for f in ("table", *FIELDS, "ref")},
+                        "citation": references[r.ref].citation if r.ref in references else None,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
         return
     table = Table(title=f"{len(rows)} studies" + (f" matching {query!r}" if query else ""))
     for column in ("ref", "type", "membrane", "core", "method", "cargo", "applications"):
         table.add_column(column)
     for r in rows:
-        table.add_row(str(r.ref), r.membrane_type, r.shell_origin, r.core, r.preparation or "-",
-                      r.cargo or "-", r.applications)
+        table.add_row(
+            str(r.ref),
+            r.membrane_type,
+            r.shell_origin,
+            r.core,
+            r.preparation or "-",
+            r.cargo or "-",
+            r.applications,
+        )
     console.print(table)
     cited = sorted({r.ref for r in rows})
     for ref in cited:
@@ -157,8 +185,10 @@ def studies(
 
 @app.command("values")
 def values(
-    status: Annotated[str | None, typer.Option(
-        help="Only values with this status (verified, derived, unverified, assumed).")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only values with this status (verified, derived, unverified, assumed)."),
+    ] = None,
 ) -> None:
     """Every sourced value of the knowledge base, with unit, range, status and source."""
     table = Table(title="knowledge-base values")

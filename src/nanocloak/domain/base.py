@@ -38,7 +38,7 @@ def quantity(unit: str, low: float | None = None, high: float | None = None) -> 
     typos (``"120 mm"`` for a particle) and negative sizes.
     """
 
-    def _validate(value: Any, info: ValidationInfo) -> pint.Quantity:
+    def _validate(value: Any, info: ValidationInfo) -> pint.Quantity[Any]:
         field = _field_name(info)
         parsed = parse_quantity(value, unit, field)
         magnitude = float(parsed.to(unit.replace("µ", "u")).magnitude)
@@ -89,6 +89,8 @@ def _field_name(info: Any) -> str:
 Length = quantity("nm", 0.3, 5000.0)
 SmallLength = quantity("nm", 0.0, 1000.0)
 GapLength = quantity("um", 0.5, 10000.0)
+ProcessTemperature = quantity("degC", 0.0, 60.0)
+ZoneVolume = quantity("uL", 1e-4, 1000.0)
 PoreSize = quantity("nm", 10.0, 5000.0)
 Mass = quantity("mg", 1e-6, 1e6)
 MassRatio = quantity("mg/mg", 0.0, 100.0)

@@ -33,8 +33,9 @@ class EncapsulationLoading(DomainModel):
     fed_per_core_mass: MassRatio
 
 
-Loading = Annotated[MassLoading | WeightFractionLoading | EncapsulationLoading,
-                    Field(discriminator="basis")]
+Loading = Annotated[
+    MassLoading | WeightFractionLoading | EncapsulationLoading, Field(discriminator="basis")
+]
 
 
 class Cargo(DomainModel):

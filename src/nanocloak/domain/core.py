@@ -37,8 +37,10 @@ class Cluster(DomainModel):
     def _crystals_fit(self) -> Cluster:
         if self.crystal_diameter >= self.diameter:
             raise SpecificationError(
-                "core.geometry.crystal_diameter", str(self.crystal_diameter),
-                f"less than the cluster diameter {self.diameter}")
+                "core.geometry.crystal_diameter",
+                str(self.crystal_diameter),
+                f"less than the cluster diameter {self.diameter}",
+            )
         return self
 
 
@@ -52,9 +54,12 @@ class Rod(DomainModel):
     @model_validator(mode="after")
     def _longer_than_wide(self) -> Rod:
         if self.length < self.width:
-            raise SpecificationError("core.geometry.length", str(self.length),
-                                     f"at least the width {self.width}",
-                                     "A rod's length is its long axis.")
+            raise SpecificationError(
+                "core.geometry.length",
+                str(self.length),
+                f"at least the width {self.width}",
+                "A rod's length is its long axis.",
+            )
         return self
 
 
@@ -94,19 +99,24 @@ class Cage(DomainModel):
     @model_validator(mode="after")
     def _walls_fit(self) -> Cage:
         if 2 * self.wall_thickness >= self.edge_length:
-            raise SpecificationError("core.geometry.wall_thickness", str(self.wall_thickness),
-                                     f"less than half the edge length {self.edge_length}")
+            raise SpecificationError(
+                "core.geometry.wall_thickness",
+                str(self.wall_thickness),
+                f"less than half the edge length {self.edge_length}",
+            )
         return self
 
 
 def _check_radii(inner: object, outer: object) -> None:
     if not outer > inner:  # type: ignore[operator]
-        raise SpecificationError("core.geometry.outer_radius", str(outer),
-                                 f"larger than inner_radius {inner}")
+        raise SpecificationError(
+            "core.geometry.outer_radius", str(outer), f"larger than inner_radius {inner}"
+        )
 
 
-Geometry = Annotated[Sphere | Cluster | Rod | Shell | HollowSphere | Cage,
-                     Field(discriminator="kind")]
+Geometry = Annotated[
+    Sphere | Cluster | Rod | Shell | HollowSphere | Cage, Field(discriminator="kind")
+]
 
 
 class Porosity(DomainModel):
@@ -139,14 +149,21 @@ class Core(DomainModel):
         entry = loader.core_materials()[self.material]
         if self.geometry.kind not in entry.geometries:
             raise SpecificationError(
-                "core.geometry.kind", self.geometry.kind,
-                f"one of {entry.geometries} for {entry.name}")
+                "core.geometry.kind",
+                self.geometry.kind,
+                f"one of {entry.geometries} for {entry.name}",
+            )
         if self.silica_shell is not None and self.geometry.kind not in ("sphere", "cluster"):
             raise SpecificationError(
-                "core.silica_shell", str(self.silica_shell),
-                "a silica shell only on a sphere or cluster core (e.g. UCNP@mSiO2)")
+                "core.silica_shell",
+                str(self.silica_shell),
+                "a silica shell only on a sphere or cluster core (e.g. UCNP@mSiO2)",
+            )
         if self.porosity is not None and not (entry.porous or self.silica_shell is not None):
             raise SpecificationError(
-                "core.porosity", "given", f"no porosity for non-porous {entry.name}",
-                "Porosity applies to mesoporous silica, ZIF-8 or a mesoporous silica shell.")
+                "core.porosity",
+                "given",
+                f"no porosity for non-porous {entry.name}",
+                "Porosity applies to mesoporous silica, ZIF-8 or a mesoporous silica shell.",
+            )
         return self

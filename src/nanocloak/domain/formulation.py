@@ -48,17 +48,19 @@ class Formulation(DomainModel):
         limit = capacity.value
         if weight_fraction > limit:
             raise SpecificationError(
-                "cargos.loading", f"{weight_fraction:.0%} of particle mass",
+                "cargos.loading",
+                f"{weight_fraction:.0%} of particle mass",
                 f"at most {limit:.0%} for {entry.name} (loading capacity, "
-                f"source: {capacity.source})")
+                f"source: {capacity.source})",
+            )
         return self
 
 
 class Batch(DomainModel):
     """The batch to make: mass of cores and their concentration during assembly."""
 
-    core_mass: Mass = "10 mg"  # type: ignore[assignment]
-    core_concentration: MassConcentration = "1 mg/mL"  # type: ignore[assignment]
+    core_mass: Mass = "10 mg"
+    core_concentration: MassConcentration = "1 mg/mL"
 
 
 class Design(Formulation):

@@ -20,7 +20,7 @@ FRACTION_TOLERANCE = 1e-6
 
 
 class MarkerOverride(DomainModel):
-    """A measured surface-marker density that replaces the knowledge-base value for this membrane."""
+    """A measured surface-marker density replacing the knowledge-base value for this membrane."""
 
     name: str = Field(min_length=1)
     density: ArealDensity
@@ -43,15 +43,17 @@ class MembraneSource(DomainModel):
     @field_validator("cell")
     @classmethod
     def _known_cell(cls, name: str) -> str:
-        return resolve_name(loader.membrane_sources(), name, "membrane.sources.cell",
-                            "membranes")
+        return resolve_name(loader.membrane_sources(), name, "membrane.sources.cell", "membranes")
 
     @field_validator("blood_group")
     @classmethod
     def _valid_group(cls, group: str | None) -> str | None:
         if group is not None and not BLOOD_GROUP.match(group):
-            raise SpecificationError("membrane.sources.blood_group", group,
-                                     "an ABO group with RhD sign: A+, A-, B+, B-, AB+, AB-, O+ or O-")
+            raise SpecificationError(
+                "membrane.sources.blood_group",
+                group,
+                "an ABO group with RhD sign: A+, A-, B+, B-, AB+, AB-, O+ or O-",
+            )
         return group
 
     @model_validator(mode="after")
@@ -59,9 +61,11 @@ class MembraneSource(DomainModel):
         family = loader.membrane_sources()[self.cell].family
         if self.blood_group is not None and family not in BLOOD_FAMILIES:
             raise SpecificationError(
-                "membrane.sources.blood_group", self.blood_group,
+                "membrane.sources.blood_group",
+                self.blood_group,
                 f"no blood group for a {family} membrane",
-                "Blood groups apply to blood-derived cells (RBC, platelet, leukocytes).")
+                "Blood groups apply to blood-derived cells (RBC, platelet, leukocytes).",
+            )
         return self
 
 
@@ -76,13 +80,16 @@ class Membrane(DomainModel):
         if abs(total - 1.0) > FRACTION_TOLERANCE:
             listed = " + ".join(f"{s.cell} {s.fraction:g}" for s in self.sources)
             raise SpecificationError(
-                "membrane.sources.fraction", f"{listed} = {total:g}",
+                "membrane.sources.fraction",
+                f"{listed} = {total:g}",
                 "protein-mass fractions that sum to 1",
-                "For a single membrane leave fraction out (it is 1).")
+                "For a single membrane leave fraction out (it is 1).",
+            )
         cells = [s.cell for s in self.sources]
         if len(set(cells)) != len(cells):
-            raise SpecificationError("membrane.sources.cell", cells,
-                                     "each source cell at most once")
+            raise SpecificationError(
+                "membrane.sources.cell", cells, "each source cell at most once"
+            )
         return self
 
     @property

@@ -9,12 +9,13 @@ from nanocloak.knowledge.loader import _Named, nearest, resolve
 
 
 def resolve_name(table: Mapping[str, _Named], name: str, field: str, what: str) -> str:
-    """The knowledge-base id for ``name``, or a :class:`SpecificationError` naming the closest ids."""
+    """The knowledge-base id for ``name``; else a :class:`SpecificationError` with the closest."""
     found = resolve(table, name)
     if found is not None:
         return found
     close = nearest(table, name)
     hint = f"Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     hint += f" Run `nanocloak kb list {what}` to see all {len(table)}."
-    raise SpecificationError(field, name, f"a known {what[:-1] if what.endswith('s') else what}",
-                             hint.strip())
+    raise SpecificationError(
+        field, name, f"a known {what[:-1] if what.endswith('s') else what}", hint.strip()
+    )

@@ -11,21 +11,20 @@ from nanocloak.domain.base import (
     DomainModel,
     Duration,
     FlowRate,
-    GapLength,
     Fraction,
     Frequency,
+    GapLength,
     MassRatio,
     PoreSize,
     Power,
+    ProcessTemperature,
     PulseRate,
     PulseWidth,
     Voltage,
-    quantity,
+    ZoneVolume,
 )
 from nanocloak.errors import SpecificationError
 
-ProcessTemperature = quantity("degC", 0.0, 60.0)
-ZoneVolume = quantity("uL", 1e-4, 1000.0)
 
 
 class CentrifugationStep(DomainModel):
@@ -51,16 +50,22 @@ class VesicleSeparation(DomainModel):
     divalent_ions: list[Literal["MgCl2", "CaCl2"]] = Field(default_factory=list)
     centrifugation: list[CentrifugationStep] = Field(min_length=1, max_length=8)
     washes: int = Field(default=2, ge=0, le=10)
-    vesicle_pore_size: PoreSize = "200 nm"  # type: ignore[assignment]
+    vesicle_pore_size: PoreSize = "200 nm"
 
     @model_validator(mode="after")
     def _cycles_match_lysis(self) -> VesicleSeparation:
         if self.lysis == "freeze_thaw" and self.freeze_thaw_cycles is None:
-            raise SpecificationError("preparation.separation.freeze_thaw_cycles", None,
-                                     "a number of cycles between 1 and 10 for freeze–thaw lysis")
+            raise SpecificationError(
+                "preparation.separation.freeze_thaw_cycles",
+                None,
+                "a number of cycles between 1 and 10 for freeze–thaw lysis",
+            )
         if self.lysis == "hypotonic" and self.freeze_thaw_cycles is not None:
-            raise SpecificationError("preparation.separation.freeze_thaw_cycles",
-                                     self.freeze_thaw_cycles, "no cycles for hypotonic lysis")
+            raise SpecificationError(
+                "preparation.separation.freeze_thaw_cycles",
+                self.freeze_thaw_cycles,
+                "no cycles for hypotonic lysis",
+            )
         return self
 
 
@@ -70,7 +75,7 @@ class Extrusion(DomainModel):
     method: Literal["extrusion"] = "extrusion"
     pore_size: PoreSize
     passes: int = Field(ge=1, le=41)
-    temperature: ProcessTemperature = "25 degC"  # type: ignore[assignment]
+    temperature: ProcessTemperature = "25 degC"
 
 
 class Sonication(DomainModel):
@@ -85,18 +90,20 @@ class Sonication(DomainModel):
     power: Power
     frequency: Frequency
     time: Duration
-    temperature: ProcessTemperature = "4 degC"  # type: ignore[assignment]
+    temperature: ProcessTemperature = "4 degC"
     duty_cycle: Fraction = 1.0
 
     @model_validator(mode="after")
     def _settings_in_range(self) -> Sonication:
         minutes = float(self.time.to("min").magnitude)
         if not 0.05 <= minutes <= 60.0:
-            raise SpecificationError("preparation.assembly.time", str(self.time),
-                                     "between 3 s and 60 min for sonication")
+            raise SpecificationError(
+                "preparation.assembly.time", str(self.time), "between 3 s and 60 min for sonication"
+            )
         if self.duty_cycle <= 0.0:
-            raise SpecificationError("preparation.assembly.duty_cycle", self.duty_cycle,
-                                     "a fraction above 0")
+            raise SpecificationError(
+                "preparation.assembly.duty_cycle", self.duty_cycle, "a fraction above 0"
+            )
         return self
 
 
@@ -114,16 +121,18 @@ class Electroporation(DomainModel):
     flow_rate: FlowRate
     electrode_gap: GapLength
     zone_volume: ZoneVolume
-    temperature: ProcessTemperature = "25 degC"  # type: ignore[assignment]
+    temperature: ProcessTemperature = "25 degC"
 
     @model_validator(mode="after")
     def _field_not_arcing(self) -> Electroporation:
         field_kv_per_cm = float((self.pulse_voltage / self.electrode_gap).to("kV/cm").magnitude)
         if field_kv_per_cm > 300.0:
             raise SpecificationError(
-                "preparation.assembly.pulse_voltage", str(self.pulse_voltage),
+                "preparation.assembly.pulse_voltage",
+                str(self.pulse_voltage),
                 f"a field below 300 kV/cm across the {self.electrode_gap} gap "
-                f"(got {field_kv_per_cm:.0f} kV/cm, above the breakdown of water)")
+                f"(got {field_kv_per_cm:.0f} kV/cm, above the breakdown of water)",
+            )
         return self
 
 
@@ -132,12 +141,13 @@ class CoIncubation(DomainModel):
 
     method: Literal["co_incubation"] = "co_incubation"
     time: Duration
-    temperature: ProcessTemperature = "37 degC"  # type: ignore[assignment]
+    temperature: ProcessTemperature = "37 degC"
     stirring: bool = True
 
 
-Assembly = Annotated[Extrusion | Sonication | Electroporation | CoIncubation,
-                     Field(discriminator="method")]
+Assembly = Annotated[
+    Extrusion | Sonication | Electroporation | CoIncubation, Field(discriminator="method")
+]
 
 
 class Preparation(DomainModel):

@@ -11,19 +11,19 @@ import tomli_w
 from pydantic import ValidationError
 
 from nanocloak.domain.formulation import Design
-from nanocloak.errors import DataFormatError, InvalidSpecification, SpecificationError
+from nanocloak.errors import DataFormatError, InvalidSpecificationError, SpecificationError
 from nanocloak.io.files import write_atomic
 
 
 def design_from_dict(data: dict[str, Any], origin: str = "design") -> Design:
-    """Validate a mapping as a :class:`Design`; problems become one :class:`InvalidSpecification`."""
+    """Validate a mapping as a :class:`Design`; all problems are raised together."""
     try:
         return Design.model_validate(data)
     except ValidationError as exc:
         raise specification_error(exc, origin) from None
 
 
-def specification_error(exc: ValidationError, origin: str) -> InvalidSpecification:
+def specification_error(exc: ValidationError, origin: str) -> InvalidSpecificationError:
     """Collapse pydantic's errors into one error naming each field, the value and the rule."""
     problems = []
     for error in exc.errors(include_url=False):
@@ -34,7 +34,9 @@ def specification_error(exc: ValidationError, origin: str) -> InvalidSpecificati
             continue
         value = error.get("input")
         if error["type"] == "extra_forbidden":
-            message = "unknown field; check the spelling (the fields are listed in docs/concepts.md)"
+            message = (
+                "unknown field; check the spelling (the fields are listed in docs/concepts.md)"
+            )
         elif error["type"] == "missing":
             problems.append(f"{location}: required field is missing")
             continue
@@ -42,14 +44,14 @@ def specification_error(exc: ValidationError, origin: str) -> InvalidSpecificati
             message = error["msg"]
         shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
         problems.append(f"{location}: {message}{shown}")
-    return InvalidSpecification(origin, problems)
+    return InvalidSpecificationError(origin, problems)
 
 
 def _without_field(error: SpecificationError) -> str:
     """The message of a nested error without its own (shorter) field prefix."""
     text = str(error)
     prefix = f"{error.field}: "
-    return text[len(prefix):] if text.startswith(prefix) else text
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def load_design(path: str | os.PathLike[str]) -> Design:

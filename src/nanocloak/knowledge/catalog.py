@@ -101,6 +101,7 @@ class SpeciesEntry(Record):
     """Physiology of a species used to size harvests (blood volume, cell counts)."""
 
     name: str
+    aliases: list[str] = Field(default_factory=list)
     body_weight: Value
     blood_volume: Value
     rbc_count: Value

@@ -80,7 +80,7 @@ def membrane_sources() -> dict[str, MembraneSourceEntry]:
 
     def resolved(key: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
         if key in seen:
-            raise KnowledgeBaseError(f"membrane_sources.yaml: inheritance cycle {seen + (key,)}")
+            raise KnowledgeBaseError(f"membrane_sources.yaml: inheritance cycle {(*seen, key)}")
         if key not in raw:
             raise KnowledgeBaseError(f"membrane_sources.yaml: unknown parent {key!r}")
         entry = dict(raw[key])
@@ -141,8 +141,10 @@ def method_parameters() -> dict[str, dict[str, Value]]:
 @cache
 def review_references() -> dict[int, ReviewReference]:
     """The review's reference list, by reference number."""
-    return {int(k): ReviewReference.model_validate(v) for k, v in _read_yaml(
-        "review_references.yaml").items()}
+    return {
+        int(k): ReviewReference.model_validate(v)
+        for k, v in _read_yaml("review_references.yaml").items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +163,15 @@ class StudyRow:
 
     def text(self) -> str:
         """All searchable text of the row, lower-case."""
-        fields = (self.membrane_type, self.key_features, self.shell_origin, self.core,
-                  self.preparation, self.cargo, self.applications)
+        fields = (
+            self.membrane_type,
+            self.key_features,
+            self.shell_origin,
+            self.core,
+            self.preparation,
+            self.cargo,
+            self.applications,
+        )
         return " | ".join(fields).lower()
 
 
@@ -172,11 +181,19 @@ def studies() -> tuple[StudyRow, ...]:
     rows = []
     for raw in csv.DictReader(_read_text("studies.csv").splitlines()):
         try:
-            rows.append(StudyRow(
-                table=int(raw["table"]), membrane_type=raw["membrane_type"],
-                key_features=raw["key_features"], shell_origin=raw["shell_origin"],
-                core=raw["core"], preparation=raw["preparation"], cargo=raw["cargo"],
-                applications=raw["applications"], ref=int(raw["ref"])))
+            rows.append(
+                StudyRow(
+                    table=int(raw["table"]),
+                    membrane_type=raw["membrane_type"],
+                    key_features=raw["key_features"],
+                    shell_origin=raw["shell_origin"],
+                    core=raw["core"],
+                    preparation=raw["preparation"],
+                    cargo=raw["cargo"],
+                    applications=raw["applications"],
+                    ref=int(raw["ref"]),
+                )
+            )
         except (KeyError, ValueError) as exc:
             raise KnowledgeBaseError(f"studies.csv: bad row {raw}: {exc}") from None
     return tuple(rows)
@@ -217,8 +234,12 @@ def _fold(text: str) -> str:
 
 def iter_values() -> Iterator[tuple[str, Value]]:
     """Every sourced value of the knowledge base, with a path naming where it lives."""
-    for filename, table in (("core_materials", core_materials()), ("cargos", cargos()),
-                            ("species", species()), ("membrane_sources", membrane_sources())):
+    for filename, table in (
+        ("core_materials", core_materials()),
+        ("cargos", cargos()),
+        ("species", species()),
+        ("membrane_sources", membrane_sources()),
+    ):
         for key, entry in table.items():
             yield from values_in(f"{filename}.{key}", entry)
     for key, value in membrane_physics().items():

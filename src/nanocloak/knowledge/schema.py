@@ -10,7 +10,7 @@ Its ``source`` names an entry of ``sources.yaml`` that holds the DOI or the book
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import pint
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -81,7 +81,7 @@ class Value(Record):
         """True when the literature gives a range rather than one number."""
         return self.low is not None
 
-    def quantity(self) -> pint.Quantity:
+    def quantity(self) -> pint.Quantity[Any]:
         """The used value as a pint Quantity."""
         return Quantity(self.value, self.unit.replace("µ", "u"))
 

@@ -21,8 +21,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "rbc": ("rbc", "red blood", "erythrocyte"),
     "erythrocyte": ("rbc", "red blood", "erythrocyte"),
     "platelet": ("platelet", "pltm"),
-    "cancer": ("cancer", "ccm", "4t1", "b16", "um-scc", "hela", "cos7", "h22", "kb",
-               "lncap", "mcf-7", "smmc", "mda-mb", "cal27", "hct116", "du145"),
+    "cancer": (
+        "cancer",
+        "ccm",
+        "4t1",
+        "b16",
+        "um-scc",
+        "hela",
+        "cos7",
+        "h22",
+        "kb",
+        "lncap",
+        "mcf-7",
+        "smmc",
+        "mda-mb",
+        "cal27",
+        "hct116",
+        "du145",
+    ),
     "msn": ("msn", "mesoporous silica"),
     "mesoporous silica": ("msn", "mesoporous silica"),
     "gold": ("gold", "au"),
@@ -34,12 +50,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "macrophage": ("macrophage",),
     "leukocyte": ("leukocyte", "wbc"),
     "stem cell": ("stem cell", "msc"),
-    "msc": ("msc", "stem cell"),
+    "msc": ("msc", "mesenchymal"),
     "mri": ("mri", "magnetic resonance"),
     "hybrid": ("hcm", "hybrid", "mixed with"),
 }
-FIELDS = ("membrane_type", "key_features", "shell_origin", "core", "preparation", "cargo",
-          "applications")
+FIELDS = (
+    "membrane_type",
+    "key_features",
+    "shell_origin",
+    "core",
+    "preparation",
+    "cargo",
+    "applications",
+)
 
 
 def _alternatives(term: str) -> tuple[str, ...]:
@@ -51,8 +74,9 @@ def _matches(text: str, term: str) -> bool:
     return any(alt in text for alt in _alternatives(term))
 
 
-def query_studies(query: str = "", filters: dict[str, str] | None = None,
-                  rows: Iterable[StudyRow] | None = None) -> list[StudyRow]:
+def query_studies(
+    query: str = "", filters: dict[str, str] | None = None, rows: Iterable[StudyRow] | None = None
+) -> list[StudyRow]:
     """Rows matching every ``and``-joined term of ``query`` and every field filter.
 
     Parameters

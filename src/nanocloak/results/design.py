@@ -51,6 +51,21 @@ METRICS: dict[str, tuple[str, str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class MarkerContent:
+    """A marker in the (hybrid) membrane.
+
+    ``area_share`` is the share of the membrane area from sources that carry the marker — what
+    a hybrid's mixing fraction controls. ``density_per_um2`` is the mean surface density
+    (molecule/µm²) from the sources whose density is known (None if none is); it is a lower
+    bound when ``density_complete`` is False (some carrying sources have no measured density).
+    """
+
+    area_share: float
+    density_per_um2: float | None
+    density_complete: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SourcePlan:
     """What to harvest for one membrane source: cells, blood volume (blood cells), protein."""
 
@@ -73,6 +88,7 @@ class Evaluation:
     process_details: dict[str, float]
     warnings: tuple[str, ...]
     supply_limited: bool
+    markers: dict[str, MarkerContent]
 
 
 @dataclass(frozen=True)
@@ -101,15 +117,24 @@ class DesignResult:
         """(bin low, bin high, share of particles) over coating degree in 10 % bins."""
         counts, edges = np.histogram(self.nominal.coverage, bins=COVERAGE_BINS)
         shares = counts / max(1, self.nominal.coverage.size)
-        return [(float(edges[i]), float(edges[i + 1]), float(shares[i]))
-                for i in range(len(shares))]
+        return [
+            (float(edges[i]), float(edges[i + 1]), float(shares[i])) for i in range(len(shares))
+        ]
 
     def summary(self) -> list[dict[str, Any]]:
         """One row per metric: name, label, unit, group, value, low, high."""
-        return [{"name": name, "label": label, "unit": unit, "group": group,
-                 "value": self.nominal.metrics[name], "low": self.bands[name][0],
-                 "high": self.bands[name][1]}
-                for name, (label, unit, group) in METRICS.items()]
+        return [
+            {
+                "name": name,
+                "label": label,
+                "unit": unit,
+                "group": group,
+                "value": self.nominal.metrics[name],
+                "low": self.bands[name][0],
+                "high": self.bands[name][1],
+            }
+            for name, (label, unit, group) in METRICS.items()
+        ]
 
     def warnings(self) -> list[str]:
         """Process warnings plus a note when the membrane supply limits coating."""
@@ -133,26 +158,58 @@ class DesignResult:
             "nanocloak_version": __version__,
             "design": self.spec.model_dump(mode="json"),
             "method": self.spec.preparation.assembly.method,
-            "metrics": {row["name"]: {k: row[k] for k in ("value", "low", "high", "unit")}
-                        for row in self.summary()},
-            "coverage_histogram": [{"low": lo, "high": hi, "share": s}
-                                   for lo, hi, s in self.coverage_histogram()],
-            "batch_plan": [{"cell": p.cell, "fraction": p.fraction, "cells": p.cells,
-                            "blood_ml": p.blood_ml, "protein_mg": p.protein_mg}
-                           for p in self.nominal.plans],
+            "metrics": {
+                row["name"]: {k: row[k] for k in ("value", "low", "high", "unit")}
+                for row in self.summary()
+            },
+            "coverage_histogram": [
+                {"low": lo, "high": hi, "share": s} for lo, hi, s in self.coverage_histogram()
+            ],
+            "batch_plan": [
+                {
+                    "cell": p.cell,
+                    "fraction": p.fraction,
+                    "cells": p.cells,
+                    "blood_ml": p.blood_ml,
+                    "protein_mg": p.protein_mg,
+                }
+                for p in self.nominal.plans
+            ],
             "review_cells_per_prep": list(self.review_cells),
-            "storage": {"days": self.nominal.storage.days.tolist(),
-                        "protein_function": self.nominal.storage.protein_function.tolist(),
-                        "paired_share": self.nominal.storage.paired_share.tolist(),
-                        "mean_diameter_nm": self.nominal.storage.mean_diameter_nm.tolist()},
+            "storage": {
+                "days": self.nominal.storage.days.tolist(),
+                "protein_function": self.nominal.storage.protein_function.tolist(),
+                "paired_share": self.nominal.storage.paired_share.tolist(),
+                "mean_diameter_nm": self.nominal.storage.mean_diameter_nm.tolist(),
+            },
             "process_details": self.nominal.process_details,
+            "markers": {
+                name: {
+                    "area_share": m.area_share,
+                    "density_molecule_per_um2": m.density_per_um2,
+                    "density_complete": m.density_complete,
+                }
+                for name, m in self.nominal.markers.items()
+            },
             "warnings": self.warnings(),
-            "parameters": {path: {"value": v.value, "low": v.low, "high": v.high, "unit": v.unit,
-                                  "source": v.source, "status": v.status}
-                           for path, v in self.parameters_used.items()},
+            "parameters": {
+                path: {
+                    "value": v.value,
+                    "low": v.low,
+                    "high": v.high,
+                    "unit": v.unit,
+                    "source": v.source,
+                    "status": v.status,
+                }
+                for path, v in self.parameters_used.items()
+            },
             "sources": self.sources(),
-            "provenance": {"seed": self.seed, "n_particles": self.n_particles,
-                           "n_samples": self.n_samples, **self.provenance},
+            "provenance": {
+                "seed": self.seed,
+                "n_particles": self.n_particles,
+                "n_samples": self.n_samples,
+                **self.provenance,
+            },
         }
 
     def report(self) -> str:
@@ -160,23 +217,52 @@ class DesignResult:
         lines = [f"# Design report: {self.spec.name}", ""]
         if self.spec.description:
             lines += [self.spec.description, ""]
-        lines += [f"Method: **{self.spec.preparation.assembly.method}**; membrane "
-                  f"**{self.spec.membrane.label}** on **{self.spec.core.material}**.", ""]
+        lines += [
+            f"Method: **{self.spec.preparation.assembly.method}**; membrane "
+            f"**{self.spec.membrane.label}** on **{self.spec.core.material}**.",
+            "",
+        ]
         lines += ["| quantity | predicted | 5–95 % range | unit |", "|---|---|---|---|"]
         for row in self.summary():
-            lines.append(f"| {row['label']} | {fmt(row['value'])} | "
-                         f"{fmt(row['low'])} – {fmt(row['high'])} | {row['unit']} |")
+            lines.append(
+                f"| {row['label']} | {fmt(row['value'])} | "
+                f"{fmt(row['low'])} – {fmt(row['high'])} | {row['unit']} |"
+            )
         lines += ["", "## Coating degree distribution", "", "| coating | share |", "|---|---|"]
         lines += [f"| {lo:.0%}–{hi:.0%} | {s:.1%} |" for lo, hi, s in self.coverage_histogram()]
-        lines += ["", "## Batch plan", "", "| source | fraction | cells | blood (mL) | protein (mg) |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Batch plan",
+            "",
+            "| source | fraction | cells | blood (mL) | protein (mg) |",
+            "|---|---|---|---|---|",
+        ]
         for p in self.nominal.plans:
             blood = "-" if p.blood_ml is None else fmt(p.blood_ml)
-            lines.append(f"| {p.cell} | {p.fraction:g} | {fmt(p.cells)} | {blood} | "
-                         f"{fmt(p.protein_mg)} |")
+            lines.append(
+                f"| {p.cell} | {p.fraction:g} | {fmt(p.cells)} | {blood} | {fmt(p.protein_mg)} |"
+            )
+        lines += [
+            "",
+            "## Surface markers",
+            "",
+            "| marker | share of membrane area carrying it | density (molecule/µm²) |",
+            "|---|---|---|",
+        ]
+        for name, m in self.nominal.markers.items():
+            density = (
+                "unknown"
+                if m.density_per_um2 is None
+                else (fmt(m.density_per_um2) + ("" if m.density_complete else " (lower bound)"))
+            )
+            lines.append(f"| {name} | {m.area_share:.2f} | {density} |")
         low, high = self.review_cells
-        lines += ["", f"The review quotes {low:.0e}–{high:.0e} source cells per membrane "
-                  f"preparation; this batch needs {fmt(self.metric('total_cells'))}.", ""]
+        lines += [
+            "",
+            f"The review quotes {low:.0e}–{high:.0e} source cells per membrane "
+            f"preparation; this batch needs {fmt(self.metric('total_cells'))}.",
+            "",
+        ]
         if self.warnings():
             lines += ["## Warnings", ""] + [f"- {w}" for w in self.warnings()] + [""]
         lines += ["## Sources", ""] + [f"- `{k}`: {c}" for k, c in self.sources().items()]

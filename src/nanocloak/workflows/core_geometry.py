@@ -78,8 +78,9 @@ def core_model(core: Core, draw: ParameterDraw) -> CoreModel:
     return CoreModel(geometry, mass, zeta)
 
 
-def _with_silica_shell(core: Core, inner: geo.ParticleGeometry, densities: tuple[float, ...],
-                       draw: ParameterDraw) -> tuple[geo.ParticleGeometry, tuple[float, ...]]:
+def _with_silica_shell(
+    core: Core, inner: geo.ParticleGeometry, densities: tuple[float, ...], draw: ParameterDraw
+) -> tuple[geo.ParticleGeometry, tuple[float, ...]]:
     """Grow a mesoporous silica layer on a spherical core (UCNP@mSiO2)."""
     inner_radius = inner.equivalent_diameter_nm / 2.0
     outer_radius = inner_radius + float(core.silica_shell.to("nm").magnitude)  # type: ignore[union-attr]
@@ -87,6 +88,8 @@ def _with_silica_shell(core: Core, inner: geo.ParticleGeometry, densities: tuple
     silica = _material_value(draw, SILICA_ID, "density", "g/cm^3")
     pore_volume = _material_value(draw, SILICA_ID, "pore_volume", "cm^3/g")
     silica_envelope = silica * geo.porous_solid_fraction(silica, pore_volume)
-    inner_mass_density = sum(v * d for v, d in zip(inner.solid_volumes_nm3, densities,
-                                                   strict=True)) / shell.solid_volumes_nm3[1]
+    inner_mass_density = (
+        sum(v * d for v, d in zip(inner.solid_volumes_nm3, densities, strict=True))
+        / shell.solid_volumes_nm3[1]
+    )
     return shell, (silica_envelope, inner_mass_density)

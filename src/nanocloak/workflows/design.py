@@ -31,8 +31,13 @@ from nanocloak.workflows.membrane_model import membrane_model
 
 STORAGE_DAYS = np.array([0.0, 1.0, 3.0, 7.0, 14.0, 28.0])
 REVIEW_CELLS_PER_PREP = (2e8, 3e8)
-BLOOD_COUNTS = {"rbc": "rbc_count", "platelet": "platelet_count", "leukocyte": "wbc_count",
-                "neutrophil": "wbc_count", "macrophage": "wbc_count"}
+BLOOD_COUNTS = {
+    "rbc": "rbc_count",
+    "platelet": "platelet_count",
+    "leukocyte": "wbc_count",
+    "neutrophil": "wbc_count",
+    "macrophage": "wbc_count",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,25 +46,43 @@ class _Process:
     max_diameter_nm: float
 
 
-def _assembly(spec: Design, draw: par.ParameterDraw, coated_diameter_nm: float,
-              core_median_nm: float, core_gsd: float, batch_volume_ml: float,
-              stability: proc.ProteinStability) -> _Process:
+def _assembly(
+    spec: Design,
+    draw: par.ParameterDraw,
+    coated_diameter_nm: float,
+    core_median_nm: float,
+    core_gsd: float,
+    batch_volume_ml: float,
+    stability: proc.ProteinStability,
+) -> _Process:
     assembly = spec.preparation.assembly
     vesicle_nm = float(spec.preparation.separation.vesicle_pore_size.to("nm").magnitude)
     if isinstance(assembly, Extrusion):
         pore = float(assembly.pore_size.to("nm").magnitude)
         outcome = proc.extrusion(
-            pore, assembly.passes, float(assembly.temperature.to("degC").magnitude),
-            coated_diameter_nm, core_median_nm, core_gsd, batch_volume_ml,
-            par.extrusion_params(draw), stability, par.cost_rates(draw, "extrusion"))
+            pore,
+            assembly.passes,
+            float(assembly.temperature.to("degC").magnitude),
+            coated_diameter_nm,
+            core_median_nm,
+            core_gsd,
+            batch_volume_ml,
+            par.extrusion_params(draw),
+            stability,
+            par.cost_rates(draw, "extrusion"),
+        )
         return _Process(outcome, pore)
     if isinstance(assembly, Sonication):
         outcome = proc.sonication(
-            float(assembly.power.to("W").magnitude), assembly.duty_cycle,
+            float(assembly.power.to("W").magnitude),
+            assembly.duty_cycle,
             float(assembly.time.to("min").magnitude),
-            float(assembly.temperature.to("degC").magnitude), batch_volume_ml,
-            par.sonication_params(draw, assembly.mode), stability,
-            par.cost_rates(draw, "sonication"))
+            float(assembly.temperature.to("degC").magnitude),
+            batch_volume_ml,
+            par.sonication_params(draw, assembly.mode),
+            stability,
+            par.cost_rates(draw, "sonication"),
+        )
         return _Process(outcome, math.inf)
     if isinstance(assembly, Electroporation):
         outcome = proc.electroporation(
@@ -68,17 +91,26 @@ def _assembly(spec: Design, draw: par.ParameterDraw, coated_diameter_nm: float,
             float(assembly.pulse_width.to("us").magnitude),
             float(assembly.pulse_rate.to("Hz").magnitude),
             float(assembly.flow_rate.to("uL/min").magnitude),
-            float(assembly.zone_volume.to("uL").magnitude), vesicle_nm,
-            float(assembly.temperature.to("degC").magnitude), batch_volume_ml,
-            par.electroporation_params(draw), stability,
-            par.cost_rates(draw, "microfluidic_electroporation"))
+            float(assembly.zone_volume.to("uL").magnitude),
+            vesicle_nm,
+            float(assembly.temperature.to("degC").magnitude),
+            batch_volume_ml,
+            par.electroporation_params(draw),
+            stability,
+            par.cost_rates(draw, "microfluidic_electroporation"),
+        )
         return _Process(outcome, math.inf)
     if isinstance(assembly, CoIncubation):
         outcome = proc.co_incubation(
             float(assembly.time.to("min").magnitude),
-            float(assembly.temperature.to("degC").magnitude), assembly.stirring, vesicle_nm,
-            batch_volume_ml, par.co_incubation_params(draw), stability,
-            par.cost_rates(draw, "co_incubation"))
+            float(assembly.temperature.to("degC").magnitude),
+            assembly.stirring,
+            vesicle_nm,
+            batch_volume_ml,
+            par.co_incubation_params(draw),
+            stability,
+            par.cost_rates(draw, "co_incubation"),
+        )
         return _Process(outcome, math.inf)
     raise TypeError(assembly)  # pragma: no cover - exhaustive union
 
@@ -92,40 +124,59 @@ def vesicle_availability(excess_ratio: float) -> float:
     return 1.0 - math.exp(-excess_ratio)
 
 
-def evaluate(spec: Design, draw: par.ParameterDraw, rng: np.random.Generator,
-             n_particles: int) -> Evaluation:
+def evaluate(
+    spec: Design, draw: par.ParameterDraw, rng: np.random.Generator, n_particles: int
+) -> Evaluation:
     """One pass of the manufacture model for one parameter set."""
     core = core_model(spec.core, draw)
     membrane = membrane_model(spec.membrane, draw)
-    offset = (draw.physics("hydration_gap", "nm")
-              + 0.5 * draw.physics("bilayer_thickness", "nm"))
+    offset = draw.physics("hydration_gap", "nm") + 0.5 * draw.physics("bilayer_thickness", "nm")
     shell = draw.physics("shell_thickness", "nm")
     core_mass = float(spec.batch.core_mass.to("mg").magnitude)
     batch_volume = core_mass / float(spec.batch.core_concentration.to("mg/mL").magnitude)
     ratio = float(spec.preparation.membrane_to_core_ratio.to("mg/mg").magnitude)
-    need = membrane_need(core.geometry.area_nm2, core.geometry.midplane_area_nm2(offset),
-                         core.particle_mass_mg, core_mass, membrane.protein_density_mg_per_m2,
-                         ratio)
+    need = membrane_need(
+        core.geometry.area_nm2,
+        core.geometry.midplane_area_nm2(offset),
+        core.particle_mass_mg,
+        core_mass,
+        membrane.protein_density_mg_per_m2,
+        ratio,
+    )
 
     sep_spec = spec.preparation.separation
     separation = separate_vesicles(
         sep_spec.freeze_thaw_cycles or 0,
         tuple(float(s.time.to("min").magnitude) for s in sep_spec.centrifugation),
-        sep_spec.washes, sep_spec.protease_inhibitor, par.separation_params(draw))
+        sep_spec.washes,
+        sep_spec.protease_inhibitor,
+        par.separation_params(draw),
+    )
     plans = []
     for source in membrane.sources:
-        cells = cells_to_harvest(need.protein_planned_mg * source.fraction,
-                                 source.protein_per_cell_pg, separation.membrane_recovery)
+        cells = cells_to_harvest(
+            need.protein_planned_mg * source.fraction,
+            source.protein_per_cell_pg,
+            separation.membrane_recovery,
+        )
         blood_ml = None
         count_name = BLOOD_COUNTS.get(source.family) if source.harvest == "blood" else None
         if count_name is not None:
-            species_id = next(s.donor_species for s in spec.membrane.sources
-                              if s.cell == source.cell)
+            species_id = next(
+                s.donor_species for s in spec.membrane.sources if s.cell == source.cell
+            )
             count = getattr(loader.species()[species_id], count_name)
             per_ml = draw.value(f"species.{species_id}.{count_name}", count, "1/mL")
             blood_ml = cells / per_ml
-        plans.append(SourcePlan(source.cell, source.fraction, cells, blood_ml,
-                                need.protein_planned_mg * source.fraction))
+        plans.append(
+            SourcePlan(
+                source.cell,
+                source.fraction,
+                cells,
+                blood_ml,
+                need.protein_planned_mg * source.fraction,
+            )
+        )
 
     stabilizers = sep_spec.cholesterol_added or bool(sep_spec.divalent_ions)
     stability = par.protein_stability(draw, stabilizers, sep_spec.protease_inhibitor)
@@ -141,22 +192,43 @@ def evaluate(spec: Design, draw: par.ParameterDraw, rng: np.random.Generator,
             diameters = np.full(10, process.max_diameter_nm)
     areas = core.geometry.midplane_area_nm2(offset) * (diameters / d0) ** 2
     supplied = need.area_planned_m2 * 1e18 / (need.particles_per_mg * core_mass)
-    draws = draw_events(diameters.size, int(draw.method("coating", "max_events_per_particle")),
-                        outcome.vesicle_median_nm, outcome.vesicle_gsd,
-                        draw.method("coating", "patch_spread_mean"), rng)
-    coating = coat(outcome.events_when_plentiful * vesicle_availability(need.excess_ratio),
-                   areas, supplied,
-                   outcome.reseal_probability, draws)
+    draws = draw_events(
+        diameters.size,
+        int(draw.method("coating", "max_events_per_particle")),
+        outcome.vesicle_median_nm,
+        outcome.vesicle_gsd,
+        draw.method("coating", "patch_spread_mean"),
+        rng,
+    )
+    coating = coat(
+        outcome.events_when_plentiful * vesicle_availability(need.excess_ratio),
+        areas,
+        supplied,
+        outcome.reseal_probability,
+        draws,
+    )
     threshold = draw.physics("individual_uptake_threshold", "dimensionless")
-    sizes = size_and_charge(diameters, coating.coverage, shell, threshold,
-                            draw.method("coating", "aggregation_probability"), membrane.zeta_mv,
-                            core.zeta_bare_mv, process.max_diameter_nm, rng)
+    sizes = size_and_charge(
+        diameters,
+        coating.coverage,
+        shell,
+        threshold,
+        draw.method("coating", "aggregation_probability"),
+        membrane.zeta_mv,
+        core.zeta_bare_mv,
+        process.max_diameter_nm,
+        rng,
+    )
     purification = draw.method("purification", "recovery")
     protein_retention = separation.protein_retention * outcome.protein_retention
-    storage = store_cold(STORAGE_DAYS, protein_retention,
-                         draw.method("storage", "protein_function_half_life_4c", "day"),
-                         coating.coverage, diameters + 2.0 * shell * coating.coverage,
-                         draw.method("storage", "bare_aggregation_rate_4c", "1/day"))
+    storage = store_cold(
+        STORAGE_DAYS,
+        protein_retention,
+        draw.method("storage", "protein_function_half_life_4c", "day"),
+        coating.coverage,
+        diameters + 2.0 * shell * coating.coverage,
+        draw.method("storage", "bare_aggregation_rate_4c", "1/day"),
+    )
     full = draw.physics("full_coating_threshold", "dimensionless")
     wall = separation.time_min + outcome.wall_time_min + draw.method("purification", "time", "min")
     metrics = {
@@ -189,13 +261,27 @@ def evaluate(spec: Design, draw: par.ParameterDraw, rng: np.random.Generator,
         "protein_function_day7": float(storage.protein_function[3]),
         "mean_diameter_day7_nm": float(storage.mean_diameter_nm[3]),
     }
-    return Evaluation(metrics, tuple(plans), coating.coverage, sizes.diameters_nm, storage,
-                      outcome.details, outcome.warnings, coating.supply_limited)
+    return Evaluation(
+        metrics,
+        tuple(plans),
+        coating.coverage,
+        sizes.diameters_nm,
+        storage,
+        outcome.details,
+        outcome.warnings,
+        coating.supply_limited,
+        membrane.markers,
+    )
 
 
-def design(spec: Design, n_particles: int = 4000, n_samples: int = 24, seed: int = 20221,
-           ensemble_particles: int = 1500,
-           progress: Callable[[int, int], None] | None = None) -> DesignResult:
+def design(
+    spec: Design,
+    n_particles: int = 4000,
+    n_samples: int = 24,
+    seed: int = 20221,
+    ensemble_particles: int = 1500,
+    progress: Callable[[int, int], None] | None = None,
+) -> DesignResult:
     """Predict how ``spec`` is made and what comes out, with ranges from the literature.
 
     Parameters
@@ -227,9 +313,18 @@ def design(spec: Design, n_particles: int = 4000, n_samples: int = 24, seed: int
     bands = {}
     for name in nominal.metrics:
         values = np.array([m[name] for m in ensemble]) if ensemble else np.array([])
-        bands[name] = ((float(np.percentile(values, 5)), float(np.percentile(values, 95)))
-                       if values.size else (nominal.metrics[name], nominal.metrics[name]))
-    return DesignResult(spec=spec, nominal=nominal, bands=bands,
-                        parameters_used=dict(sorted(nominal_draw.used.items())),
-                        seed=seed, n_particles=n_particles, n_samples=n_samples,
-                        review_cells=REVIEW_CELLS_PER_PREP)
+        bands[name] = (
+            (float(np.percentile(values, 5)), float(np.percentile(values, 95)))
+            if values.size
+            else (nominal.metrics[name], nominal.metrics[name])
+        )
+    return DesignResult(
+        spec=spec,
+        nominal=nominal,
+        bands=bands,
+        parameters_used=dict(sorted(nominal_draw.used.items())),
+        seed=seed,
+        n_particles=n_particles,
+        n_samples=n_samples,
+        review_cells=REVIEW_CELLS_PER_PREP,
+    )

@@ -52,19 +52,24 @@ def separation_params(draw: ParameterDraw) -> SeparationParams:
     """Constants of vesicle separation."""
     m = draw.method
     return SeparationParams(
-        m("separation", "hypotonic_lysis_recovery"), m("separation", "freeze_thaw_lysis_per_cycle"),
+        m("separation", "hypotonic_lysis_recovery"),
+        m("separation", "freeze_thaw_lysis_per_cycle"),
         m("separation", "freeze_thaw_protein_retention_per_cycle"),
-        m("separation", "spin_recovery"), m("separation", "wash_recovery"),
+        m("separation", "spin_recovery"),
+        m("separation", "wash_recovery"),
         m("separation", "vesicle_extrusion_recovery"),
         m("separation", "protein_retention_without_inhibitor"),
         m("separation", "hypotonic_lysis_time", "min"),
         m("separation", "freeze_thaw_cycle_time", "min"),
-        m("separation", "spin_handling_time", "min"), m("separation", "wash_time", "min"),
-        m("separation", "vesicle_extrusion_time", "min"))
+        m("separation", "spin_handling_time", "min"),
+        m("separation", "wash_time", "min"),
+        m("separation", "vesicle_extrusion_time", "min"),
+    )
 
 
-def protein_stability(draw: ParameterDraw, stabilizers: bool,
-                      protease_inhibitor: bool) -> ProteinStability:
+def protein_stability(
+    draw: ParameterDraw, stabilizers: bool, protease_inhibitor: bool
+) -> ProteinStability:
     """Arrhenius protein-function loss, slowed by cholesterol/divalent-ion stabilizers."""
     m = draw.method
     factor = m("separation", "stabilizer_damage_factor") if stabilizers else 1.0
@@ -74,25 +79,34 @@ def protein_stability(draw: ParameterDraw, stabilizers: bool,
         m("protein_stability", "denaturation_activation_energy", "J/mol"),
         m("protein_stability", "proteolysis_rate_without_inhibitor", "1/min"),
         m("protein_stability", "proteolysis_activation_energy", "J/mol"),
-        factor, protease_inhibitor)
+        factor,
+        protease_inhibitor,
+    )
 
 
 def cost_rates(draw: ParameterDraw, step: str) -> CostRates:
     """Labor and the method's equipment cost rates (RCU per hour)."""
-    return CostRates(draw.method("costs", "labor_cost_per_hour", "1/hour"),
-                     draw.method(step, "equipment_cost_per_hour", "1/hour"))
+    return CostRates(
+        draw.method("costs", "labor_cost_per_hour", "1/hour"),
+        draw.method(step, "equipment_cost_per_hour", "1/hour"),
+    )
 
 
 def extrusion_params(draw: ParameterDraw) -> ExtrusionParams:
     """Constants of co-extrusion."""
     m = draw.method
     return ExtrusionParams(
-        m("extrusion", "fusion_probability_per_pass"), m("extrusion", "reseal_probability"),
-        m("extrusion", "adsorption_loss_per_pass"), m("extrusion", "dead_volume_per_run", "mL"),
-        m("extrusion", "run_volume", "mL"), m("extrusion", "time_per_pass", "min"),
+        m("extrusion", "fusion_probability_per_pass"),
+        m("extrusion", "reseal_probability"),
+        m("extrusion", "adsorption_loss_per_pass"),
+        m("extrusion", "dead_volume_per_run", "mL"),
+        m("extrusion", "run_volume", "mL"),
+        m("extrusion", "time_per_pass", "min"),
         m("extrusion", "setup_time_per_run", "min"),
         m("extrusion", "shear_protein_loss_per_pass"),
-        m("extrusion", "consumables_cost_per_run"), m("coating", "reference_vesicle_gsd"))
+        m("extrusion", "consumables_cost_per_run"),
+        m("coating", "reference_vesicle_gsd"),
+    )
 
 
 def sonication_params(draw: ParameterDraw, mode: str) -> SonicationParams:
@@ -101,12 +115,16 @@ def sonication_params(draw: ParameterDraw, mode: str) -> SonicationParams:
     return SonicationParams(
         m("sonication", f"coupling_efficiency_{mode}"),
         m("sonication", "reference_energy_density", "J/mL"),
-        m("sonication", "fragment_diameter", "nm"), m("sonication", "fragment_gsd"),
+        m("sonication", "fragment_diameter", "nm"),
+        m("sonication", "fragment_gsd"),
         m("sonication", "reseal_probability"),
         m("sonication", "cavitation_protein_loss_per_kj_per_ml", "mL/kJ"),
         m("sonication", "tube_heat_transfer", "W/K"),
-        m("sonication", "consumables_cost_per_batch"), m("sonication", "setup_time", "min"),
-        m("sonication", "max_sample_volume", "mL"), m("sonication", "hands_on_share"))
+        m("sonication", "consumables_cost_per_batch"),
+        m("sonication", "setup_time", "min"),
+        m("sonication", "max_sample_volume", "mL"),
+        m("sonication", "hands_on_share"),
+    )
 
 
 def electroporation_params(draw: ParameterDraw) -> ElectroporationParams:
@@ -114,12 +132,18 @@ def electroporation_params(draw: ParameterDraw) -> ElectroporationParams:
     step = "microfluidic_electroporation"
     m = draw.method
     return ElectroporationParams(
-        m(step, "critical_transmembrane_voltage", "V"), m(step, "membrane_capacitance", "F/m^2"),
-        m(step, "buffer_resistivity", "ohm*m"), m(step, "entry_probability_per_pulse"),
-        m(step, "reseal_probability"), m(step, "pulse_protein_loss"),
-        m(step, "dead_volume", "mL"), m(step, "chip_cost_per_batch"),
-        m(step, "setup_time", "min"), m(step, "hands_on_share"),
-        m("coating", "reference_vesicle_gsd"))
+        m(step, "critical_transmembrane_voltage", "V"),
+        m(step, "membrane_capacitance", "F/m^2"),
+        m(step, "buffer_resistivity", "ohm*m"),
+        m(step, "entry_probability_per_pulse"),
+        m(step, "reseal_probability"),
+        m(step, "pulse_protein_loss"),
+        m(step, "dead_volume", "mL"),
+        m(step, "chip_cost_per_batch"),
+        m(step, "setup_time", "min"),
+        m(step, "hands_on_share"),
+        m("coating", "reference_vesicle_gsd"),
+    )
 
 
 def co_incubation_params(draw: ParameterDraw) -> CoIncubationParams:
@@ -128,6 +152,10 @@ def co_incubation_params(draw: ParameterDraw) -> CoIncubationParams:
     return CoIncubationParams(
         m("co_incubation", "encounter_rate_per_hour", "1/hour"),
         m("co_incubation", "fusion_activation_energy", "J/mol"),
-        m("co_incubation", "unstirred_factor"), m("co_incubation", "reseal_probability"),
-        m("co_incubation", "consumables_cost_per_batch"), m("co_incubation", "setup_time", "min"),
-        m("co_incubation", "hands_on_share"), m("coating", "reference_vesicle_gsd"))
+        m("co_incubation", "unstirred_factor"),
+        m("co_incubation", "reseal_probability"),
+        m("co_incubation", "consumables_cost_per_batch"),
+        m("co_incubation", "setup_time", "min"),
+        m("co_incubation", "hands_on_share"),
+        m("coating", "reference_vesicle_gsd"),
+    )

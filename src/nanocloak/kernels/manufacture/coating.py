@@ -50,20 +50,28 @@ class EventDraws:
     spread: FloatArray
 
 
-def draw_events(n_particles: int, max_events: int, vesicle_median_nm: float,
-                vesicle_gsd: float, spread_mean: float, rng: np.random.Generator) -> EventDraws:
+def draw_events(
+    n_particles: int,
+    max_events: int,
+    vesicle_median_nm: float,
+    vesicle_gsd: float,
+    spread_mean: float,
+    rng: np.random.Generator,
+) -> EventDraws:
     """Draw event arrival times, vesicle areas, resealing draws and patch spreads."""
     shape = (n_particles, max_events)
     arrivals = np.cumsum(rng.exponential(1.0, shape), axis=1)
     diameters = vesicle_median_nm * np.exp(np.log(vesicle_gsd) * rng.standard_normal(shape))
     alpha = BETA_CONCENTRATION * spread_mean
     beta = BETA_CONCENTRATION * (1.0 - spread_mean)
-    return EventDraws(arrivals, np.pi * diameters**2, rng.random(shape),
-                      rng.beta(alpha, beta, shape))
+    return EventDraws(
+        arrivals, np.pi * diameters**2, rng.random(shape), rng.beta(alpha, beta, shape)
+    )
 
 
-def coverage_for_rate(mean_events: float, areas_nm2: FloatArray, reseal_probability: float,
-                      draws: EventDraws) -> FloatArray:
+def coverage_for_rate(
+    mean_events: float, areas_nm2: FloatArray, reseal_probability: float, draws: EventDraws
+) -> FloatArray:
     """Coating degree of each particle for a mean event count ``mean_events`` per particle."""
     rates = mean_events * areas_nm2 / areas_nm2.mean()
     happened = draws.arrivals < rates[:, None]
@@ -71,7 +79,7 @@ def coverage_for_rate(mean_events: float, areas_nm2: FloatArray, reseal_probabil
     wrapped = np.any(happened & can_wrap & (draws.reseal_draw < reseal_probability), axis=1)
     share = draws.spread * np.minimum(draws.vesicle_area_nm2 / areas_nm2[:, None], 1.0)
     log_uncovered = np.where(happened, np.log1p(-np.minimum(share, 1.0 - 1e-15)), 0.0)
-    coverage = 1.0 - np.exp(log_uncovered.sum(axis=1))
+    coverage: FloatArray = 1.0 - np.exp(log_uncovered.sum(axis=1))
     coverage[wrapped] = 1.0
     return coverage
 
@@ -98,8 +106,13 @@ class CoatingOutcome:
     membrane_used_share: float
 
 
-def coat(intended_events: float, areas_nm2: FloatArray, supplied_area_per_particle_nm2: float,
-         reseal_probability: float, draws: EventDraws) -> CoatingOutcome:
+def coat(
+    intended_events: float,
+    areas_nm2: FloatArray,
+    supplied_area_per_particle_nm2: float,
+    reseal_probability: float,
+    draws: EventDraws,
+) -> CoatingOutcome:
     """Coating degrees after assembly, with the membrane-area conservation cap.
 
     Parameters
@@ -136,8 +149,9 @@ def coat(intended_events: float, areas_nm2: FloatArray, supplied_area_per_partic
     return CoatingOutcome(coverage, events, limited, min(share, 1.0))
 
 
-def analytic_coverage_pmf(mean_events: float, wrap_probability: float, patch_share: float,
-                          max_patches: int) -> tuple[FloatArray, FloatArray]:
+def analytic_coverage_pmf(
+    mean_events: float, wrap_probability: float, patch_share: float, max_patches: int
+) -> tuple[FloatArray, FloatArray]:
     """Exact coverage distribution for equal particles, constant patch share and wrap chance.
 
     Events are Poisson(λ); each wraps with probability *w*, else adds a patch of share *s*.

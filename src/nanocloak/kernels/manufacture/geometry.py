@@ -41,12 +41,14 @@ class ParticleGeometry:
 
     def midplane_area_nm2(self, offset_nm: float) -> float:
         """Area of the parallel surface ``offset_nm`` outside the core (Steiner)."""
-        return (self.area_nm2 + 2.0 * self.mean_curvature_nm * offset_nm
-                + 4.0 * math.pi * offset_nm**2)
+        return (
+            self.area_nm2 + 2.0 * self.mean_curvature_nm * offset_nm + 4.0 * math.pi * offset_nm**2
+        )
 
 
-def _build(area: float, curvature: float, envelope: float, solids: tuple[float, ...]
-           ) -> ParticleGeometry:
+def _build(
+    area: float, curvature: float, envelope: float, solids: tuple[float, ...]
+) -> ParticleGeometry:
     return ParticleGeometry(area, curvature, envelope, solids, math.sqrt(area / math.pi))
 
 
@@ -72,27 +74,30 @@ def core_shell(inner_radius_nm: float, outer_radius_nm: float, hollow: bool) -> 
     outer = 4.0 / 3.0 * math.pi * outer_radius_nm**3
     inner = 4.0 / 3.0 * math.pi * inner_radius_nm**3
     solids = (outer - inner,) if hollow else (outer - inner, inner)
-    return _build(4.0 * math.pi * outer_radius_nm**2, 4.0 * math.pi * outer_radius_nm,
-                  outer, solids)
+    return _build(
+        4.0 * math.pi * outer_radius_nm**2, 4.0 * math.pi * outer_radius_nm, outer, solids
+    )
 
 
 def cube_cage(edge_nm: float, wall_nm: float) -> ParticleGeometry:
     """A hollow cubic cage of outer edge ``edge_nm`` and wall ``wall_nm`` (pores neglected)."""
     inner_edge = edge_nm - 2.0 * wall_nm
-    return _build(6.0 * edge_nm**2, 3.0 * math.pi * edge_nm, edge_nm**3,
-                  (edge_nm**3 - inner_edge**3,))
+    return _build(
+        6.0 * edge_nm**2, 3.0 * math.pi * edge_nm, edge_nm**3, (edge_nm**3 - inner_edge**3,)
+    )
 
 
-def particle_mass_mg(solid_volumes_nm3: tuple[float, ...],
-                     densities_g_per_cm3: tuple[float, ...]) -> float:
+def particle_mass_mg(
+    solid_volumes_nm3: tuple[float, ...], densities_g_per_cm3: tuple[float, ...]
+) -> float:
     """Mass of one particle (mg) from its solid volumes (nm³) and densities (g/cm³)."""
     nm3_to_cm3 = 1e-21
-    grams = sum(v * nm3_to_cm3 * rho for v, rho in
-                zip(solid_volumes_nm3, densities_g_per_cm3, strict=True))
+    grams = sum(
+        v * nm3_to_cm3 * rho for v, rho in zip(solid_volumes_nm3, densities_g_per_cm3, strict=True)
+    )
     return grams * 1e3
 
 
-def porous_solid_fraction(skeletal_density_g_per_cm3: float,
-                          pore_volume_cm3_per_g: float) -> float:
+def porous_solid_fraction(skeletal_density_g_per_cm3: float, pore_volume_cm3_per_g: float) -> float:
     """Solid share of a porous particle's envelope: 1 / (1 + ρ_s·V_pore)."""
     return 1.0 / (1.0 + skeletal_density_g_per_cm3 * pore_volume_cm3_per_g)

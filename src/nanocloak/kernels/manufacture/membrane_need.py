@@ -49,9 +49,14 @@ class MembraneNeed:
     excess_ratio: float
 
 
-def membrane_need(core_area_nm2: float, midplane_area_nm2: float, particle_mass_mg: float,
-                  core_mass_mg: float, protein_density_mg_per_m2: float,
-                  protein_to_core_ratio: float) -> MembraneNeed:
+def membrane_need(
+    core_area_nm2: float,
+    midplane_area_nm2: float,
+    particle_mass_mg: float,
+    core_mass_mg: float,
+    protein_density_mg_per_m2: float,
+    protein_to_core_ratio: float,
+) -> MembraneNeed:
     """Surface-area balance of a batch.
 
     Parameters
@@ -74,12 +79,21 @@ def membrane_need(core_area_nm2: float, midplane_area_nm2: float, particle_mass_
     protein_needed = area_needed * protein_density_mg_per_m2
     protein_planned = protein_to_core_ratio * core_mass_mg
     area_planned = protein_planned / protein_density_mg_per_m2
-    return MembraneNeed(per_mg, core_area, mid_area, area_needed, protein_needed,
-                        protein_planned, area_planned, area_planned / area_needed)
+    return MembraneNeed(
+        per_mg,
+        core_area,
+        mid_area,
+        area_needed,
+        protein_needed,
+        protein_planned,
+        area_planned,
+        area_planned / area_needed,
+    )
 
 
-def hybrid_protein_density(fractions: tuple[float, ...],
-                           densities_mg_per_m2: tuple[float, ...]) -> float:
+def hybrid_protein_density(
+    fractions: tuple[float, ...], densities_mg_per_m2: tuple[float, ...]
+) -> float:
     """Protein areal density of a hybrid membrane mixed by protein-mass fractions (mg/m²).
 
     Protein mass P splits as :math:`P f_i`, carrying area :math:`P f_i / \\sigma_i`, so

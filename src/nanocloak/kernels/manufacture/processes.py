@@ -43,11 +43,19 @@ class ProteinStability:
         inverse = 1.0 / (np.asarray(temperature_c) + KELVIN)
         reference = 1.0 / (self.reference_temperature_c + KELVIN)
         thermal = self.rate_at_reference_per_min * np.exp(
-            -self.activation_energy_j_per_mol / GAS_CONSTANT_J_PER_MOL_K * (inverse - reference))
-        proteolysis = 0.0 if self.protease_inhibitor else self.proteolysis_per_min * np.exp(
-            -self.proteolysis_activation_energy_j_per_mol / GAS_CONSTANT_J_PER_MOL_K
-            * (inverse - reference))
-        return self.damage_factor * (thermal + proteolysis)  # type: ignore[no-any-return]
+            -self.activation_energy_j_per_mol / GAS_CONSTANT_J_PER_MOL_K * (inverse - reference)
+        )
+        proteolysis = (
+            0.0
+            if self.protease_inhibitor
+            else self.proteolysis_per_min
+            * np.exp(
+                -self.proteolysis_activation_energy_j_per_mol
+                / GAS_CONSTANT_J_PER_MOL_K
+                * (inverse - reference)
+            )
+        )
+        return self.damage_factor * (thermal + proteolysis)
 
     def retention(self, temperature_c: float, minutes: float) -> float:
         """Share of protein function left after ``minutes`` at constant ``temperature_c``."""
@@ -82,8 +90,11 @@ class ProcessOutcome:
 
 
 def _cost(consumables: float, wall_min: float, hands_on_min: float, rates: CostRates) -> float:
-    return consumables + rates.equipment_per_hour * wall_min / 60 + (
-        rates.labor_per_hour * hands_on_min / 60)
+    return (
+        consumables
+        + rates.equipment_per_hour * wall_min / 60
+        + (rates.labor_per_hour * hands_on_min / 60)
+    )
 
 
 def lognormal_cdf(x: float | np.ndarray, median: float, gsd: float) -> float | np.ndarray:
@@ -107,10 +118,18 @@ class ExtrusionParams:
     vesicle_gsd: float
 
 
-def extrusion(pore_nm: float, passes: int, temperature_c: float, coated_diameter_nm: float,
-              core_median_nm: float, core_gsd: float, batch_volume_ml: float,
-              params: ExtrusionParams, stability: ProteinStability, rates: CostRates
-              ) -> ProcessOutcome:
+def extrusion(
+    pore_nm: float,
+    passes: int,
+    temperature_c: float,
+    coated_diameter_nm: float,
+    core_median_nm: float,
+    core_gsd: float,
+    batch_volume_ml: float,
+    params: ExtrusionParams,
+    stability: ProteinStability,
+    rates: CostRates,
+) -> ProcessOutcome:
     """Co-extrusion through a polycarbonate membrane.
 
     Confinement ``min(1, (d_coated / pore)²)`` sets how hard a pass presses vesicles onto a
@@ -122,27 +141,41 @@ def extrusion(pore_nm: float, passes: int, temperature_c: float, coated_diameter
     sieved = 1.0 - float(lognormal_cdf(pore_nm, core_median_nm, core_gsd))
     runs = max(1, math.ceil(batch_volume_ml / params.run_volume_ml - 1e-9))
     dead = min(1.0, runs * params.dead_volume_per_run_ml / batch_volume_ml)
-    recovery = ((1.0 - sieved) * (1.0 - params.adsorption_loss_per_pass) ** passes
-                * (1.0 - dead))
+    recovery = (1.0 - sieved) * (1.0 - params.adsorption_loss_per_pass) ** passes * (1.0 - dead)
     wall = runs * (params.setup_time_per_run_min + passes * params.time_per_pass_min)
     shear = (1.0 - params.shear_protein_loss_per_pass * stability.damage_factor) ** passes
     retention = shear * stability.retention(temperature_c, wall)
     warnings = []
     if sieved > 0.05:
-        warnings.append(f"{sieved:.0%} of cores are larger than the {pore_nm:.0f} nm pore and "
-                        "stay on the filter; choose a larger pore")
+        warnings.append(
+            f"{sieved:.0%} of cores are larger than the {pore_nm:.0f} nm pore and "
+            "stay on the filter; choose a larger pore"
+        )
     if confinement < 0.3:
-        warnings.append(f"the {pore_nm:.0f} nm pore is much larger than the particles; "
-                        f"coating will be sparse (confinement {confinement:.2f})")
+        warnings.append(
+            f"the {pore_nm:.0f} nm pore is much larger than the particles; "
+            f"coating will be sparse (confinement {confinement:.2f})"
+        )
     return ProcessOutcome(
-        events_when_plentiful=events, vesicle_median_nm=pore_nm, vesicle_gsd=params.vesicle_gsd,
-        reseal_probability=params.reseal_probability * confinement, core_recovery=recovery,
-        protein_retention=retention, wall_time_min=wall, hands_on_min=wall,
+        events_when_plentiful=events,
+        vesicle_median_nm=pore_nm,
+        vesicle_gsd=params.vesicle_gsd,
+        reseal_probability=params.reseal_probability * confinement,
+        core_recovery=recovery,
+        protein_retention=retention,
+        wall_time_min=wall,
+        hands_on_min=wall,
         cost_rcu=_cost(runs * params.consumables_cost_per_run, wall, wall, rates),
-        throughput_ml_per_h=batch_volume_ml / (wall / 60), peak_temperature_c=temperature_c,
-        details={"confinement": confinement, "sieved_share": sieved, "runs": runs,
-                 "dead_volume_share": dead},
-        warnings=tuple(warnings))
+        throughput_ml_per_h=batch_volume_ml / (wall / 60),
+        peak_temperature_c=temperature_c,
+        details={
+            "confinement": confinement,
+            "sieved_share": sieved,
+            "runs": runs,
+            "dead_volume_share": dead,
+        },
+        warnings=tuple(warnings),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +198,16 @@ class SonicationParams:
 HEAT_RISK_TEMPERATURE_C = 42.0
 
 
-def sonication(power_w: float, duty_cycle: float, time_min: float, start_temperature_c: float,
-               batch_volume_ml: float, params: SonicationParams, stability: ProteinStability,
-               rates: CostRates) -> ProcessOutcome:
+def sonication(
+    power_w: float,
+    duty_cycle: float,
+    time_min: float,
+    start_temperature_c: float,
+    batch_volume_ml: float,
+    params: SonicationParams,
+    stability: ProteinStability,
+    rates: CostRates,
+) -> ProcessOutcome:
     """Bath or probe sonication.
 
     Absorbed power :math:`P_a = \\eta P\\,\\mathrm{duty}` gives an energy density
@@ -188,23 +228,34 @@ def sonication(power_w: float, duty_cycle: float, time_min: float, start_tempera
     thermal = float(np.trapezoid(stability.rate_per_min(temperature), times / 60.0))
     cavitation = params.cavitation_loss_per_kj_per_ml * energy / 1000.0 * stability.damage_factor
     retention = math.exp(-thermal - cavitation)
-    wall = batches * (params.setup_time_min + time_min)
+    wall = params.setup_time_min + batches * time_min
     hands_on = params.hands_on_share * wall
     peak = float(temperature[-1])
     warnings = []
     if peak > HEAT_RISK_TEMPERATURE_C:
-        warnings.append(f"sample reaches {peak:.0f} °C: heat risk to membrane proteins; "
-                        "use an ice bath, pulses or less power")
+        warnings.append(
+            f"sample reaches {peak:.0f} °C: heat risk to membrane proteins; "
+            "use an ice bath, pulses or less power"
+        )
     return ProcessOutcome(
-        events_when_plentiful=events, vesicle_median_nm=params.fragment_median_nm,
-        vesicle_gsd=params.fragment_gsd, reseal_probability=params.reseal_probability,
-        core_recovery=1.0, protein_retention=retention, wall_time_min=wall,
+        events_when_plentiful=events,
+        vesicle_median_nm=params.fragment_median_nm,
+        vesicle_gsd=params.fragment_gsd,
+        reseal_probability=params.reseal_probability,
+        core_recovery=1.0,
+        protein_retention=retention,
+        wall_time_min=wall,
         hands_on_min=hands_on,
         cost_rcu=_cost(batches * params.consumables_cost_per_batch, wall, hands_on, rates),
-        throughput_ml_per_h=batch_volume_ml / (wall / 60), peak_temperature_c=peak,
-        details={"energy_density_j_per_ml": energy, "absorbed_power_w": absorbed_w,
-                 "batches": batches},
-        warnings=tuple(warnings))
+        throughput_ml_per_h=batch_volume_ml / (wall / 60),
+        peak_temperature_c=peak,
+        details={
+            "energy_density_j_per_ml": energy,
+            "absorbed_power_w": absorbed_w,
+            "batches": batches,
+        },
+        warnings=tuple(warnings),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,8 +275,13 @@ class ElectroporationParams:
     vesicle_gsd: float
 
 
-def poration_share(field_v_per_m: float, pulse_width_s: float, vesicle_median_nm: float,
-                   vesicle_gsd: float, params: ElectroporationParams) -> float:
+def poration_share(
+    field_v_per_m: float,
+    pulse_width_s: float,
+    vesicle_median_nm: float,
+    vesicle_gsd: float,
+    params: ElectroporationParams,
+) -> float:
     """Share of vesicles whose induced transmembrane voltage exceeds the critical voltage.
 
     Schwan's equation with charging: :math:`\\Delta V = 1.5 E r (1 - e^{-t/\\tau})`,
@@ -240,10 +296,20 @@ def poration_share(field_v_per_m: float, pulse_width_s: float, vesicle_median_nm
     return float(np.mean(induced >= params.critical_voltage_v))
 
 
-def electroporation(voltage_v: float, gap_nm: float, pulse_width_us: float, pulse_rate_hz: float,
-                    flow_ul_per_min: float, zone_volume_ul: float, vesicle_median_nm: float,
-                    temperature_c: float, batch_volume_ml: float, params: ElectroporationParams,
-                    stability: ProteinStability, rates: CostRates) -> ProcessOutcome:
+def electroporation(
+    voltage_v: float,
+    gap_nm: float,
+    pulse_width_us: float,
+    pulse_rate_hz: float,
+    flow_ul_per_min: float,
+    zone_volume_ul: float,
+    vesicle_median_nm: float,
+    temperature_c: float,
+    batch_volume_ml: float,
+    params: ElectroporationParams,
+    stability: ProteinStability,
+    rates: CostRates,
+) -> ProcessOutcome:
     """Microfluidic electroporation in continuous flow.
 
     A particle stays ``zone_volume / flow`` in the pulsed zone and receives
@@ -251,8 +317,9 @@ def electroporation(voltage_v: float, gap_nm: float, pulse_width_us: float, puls
     :func:`poration_share`, and a porated vesicle takes up a particle with the entry probability.
     """
     field_v_per_m = voltage_v / (gap_nm * 1e-9)
-    porated = poration_share(field_v_per_m, pulse_width_us * 1e-6, vesicle_median_nm,
-                             params.vesicle_gsd, params)
+    porated = poration_share(
+        field_v_per_m, pulse_width_us * 1e-6, vesicle_median_nm, params.vesicle_gsd, params
+    )
     residence_s = zone_volume_ul / flow_ul_per_min * 60.0
     pulses = pulse_rate_hz * residence_s
     events = pulses * porated * params.entry_probability_per_pulse
@@ -264,18 +331,30 @@ def electroporation(voltage_v: float, gap_nm: float, pulse_width_us: float, puls
     recovery = max(0.0, 1.0 - params.dead_volume_ml / batch_volume_ml)
     warnings = []
     if porated < 0.05:
-        warnings.append(f"only {porated:.0%} of vesicles porate at "
-                        f"{field_v_per_m / 1e5:.1f} kV/cm: raise the voltage or narrow the gap")
+        warnings.append(
+            f"only {porated:.0%} of vesicles porate at "
+            f"{field_v_per_m / 1e5:.1f} kV/cm: raise the voltage or narrow the gap"
+        )
     return ProcessOutcome(
-        events_when_plentiful=events, vesicle_median_nm=vesicle_median_nm,
-        vesicle_gsd=params.vesicle_gsd, reseal_probability=params.reseal_probability,
-        core_recovery=recovery, protein_retention=retention, wall_time_min=wall,
+        events_when_plentiful=events,
+        vesicle_median_nm=vesicle_median_nm,
+        vesicle_gsd=params.vesicle_gsd,
+        reseal_probability=params.reseal_probability,
+        core_recovery=recovery,
+        protein_retention=retention,
+        wall_time_min=wall,
         hands_on_min=hands_on,
         cost_rcu=_cost(params.chip_cost_per_batch, wall, hands_on, rates),
-        throughput_ml_per_h=flow_ul_per_min * 60.0 / 1000.0, peak_temperature_c=temperature_c,
-        details={"field_kv_per_cm": field_v_per_m / 1e5, "porated_share": porated,
-                 "pulses_per_particle": pulses, "residence_s": residence_s},
-        warnings=tuple(warnings))
+        throughput_ml_per_h=flow_ul_per_min * 60.0 / 1000.0,
+        peak_temperature_c=temperature_c,
+        details={
+            "field_kv_per_cm": field_v_per_m / 1e5,
+            "porated_share": porated,
+            "pulses_per_particle": pulses,
+            "residence_s": residence_s,
+        },
+        warnings=tuple(warnings),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,21 +371,37 @@ class CoIncubationParams:
     vesicle_gsd: float
 
 
-def co_incubation(time_min: float, temperature_c: float, stirring: bool,
-                  vesicle_median_nm: float, batch_volume_ml: float, params: CoIncubationParams,
-                  stability: ProteinStability, rates: CostRates) -> ProcessOutcome:
+def co_incubation(
+    time_min: float,
+    temperature_c: float,
+    stirring: bool,
+    vesicle_median_nm: float,
+    batch_volume_ml: float,
+    params: CoIncubationParams,
+    stability: ProteinStability,
+    rates: CostRates,
+) -> ProcessOutcome:
     """Co-incubation: spontaneous adsorption and fusion, Arrhenius in temperature (ref. 37 °C)."""
-    arrhenius = math.exp(-params.activation_energy_j_per_mol / GAS_CONSTANT_J_PER_MOL_K
-                         * (1.0 / (temperature_c + KELVIN) - 1.0 / (37.0 + KELVIN)))
+    arrhenius = math.exp(
+        -params.activation_energy_j_per_mol
+        / GAS_CONSTANT_J_PER_MOL_K
+        * (1.0 / (temperature_c + KELVIN) - 1.0 / (37.0 + KELVIN))
+    )
     stir = 1.0 if stirring else params.unstirred_factor
     events = params.encounter_rate_per_h * arrhenius * stir * time_min / 60.0
     wall = params.setup_time_min + time_min
     hands_on = params.setup_time_min + params.hands_on_share * time_min
     return ProcessOutcome(
-        events_when_plentiful=events, vesicle_median_nm=vesicle_median_nm,
-        vesicle_gsd=params.vesicle_gsd, reseal_probability=params.reseal_probability,
-        core_recovery=1.0, protein_retention=stability.retention(temperature_c, time_min),
-        wall_time_min=wall, hands_on_min=hands_on,
+        events_when_plentiful=events,
+        vesicle_median_nm=vesicle_median_nm,
+        vesicle_gsd=params.vesicle_gsd,
+        reseal_probability=params.reseal_probability,
+        core_recovery=1.0,
+        protein_retention=stability.retention(temperature_c, time_min),
+        wall_time_min=wall,
+        hands_on_min=hands_on,
         cost_rcu=_cost(params.consumables_cost_per_batch, wall, hands_on, rates),
-        throughput_ml_per_h=batch_volume_ml / (wall / 60), peak_temperature_c=temperature_c,
-        details={"arrhenius_factor": arrhenius})
+        throughput_ml_per_h=batch_volume_ml / (wall / 60),
+        peak_temperature_c=temperature_c,
+        details={"arrhenius_factor": arrhenius},
+    )

@@ -38,8 +38,13 @@ class SeparationOutcome:
     time_min: float
 
 
-def separate_vesicles(freeze_thaw_cycles: int, spin_times_min: tuple[float, ...], washes: int,
-                      protease_inhibitor: bool, params: SeparationParams) -> SeparationOutcome:
+def separate_vesicles(
+    freeze_thaw_cycles: int,
+    spin_times_min: tuple[float, ...],
+    washes: int,
+    protease_inhibitor: bool,
+    params: SeparationParams,
+) -> SeparationOutcome:
     """Yield and time of vesicle separation.
 
     Parameters
@@ -59,12 +64,20 @@ def separate_vesicles(freeze_thaw_cycles: int, spin_times_min: tuple[float, ...]
         lysis_time = params.hypotonic_lysis_time_min
     else:
         lysis = 1.0 - (1.0 - params.freeze_thaw_lysis_per_cycle) ** freeze_thaw_cycles
-        retention = params.freeze_thaw_protein_retention_per_cycle ** freeze_thaw_cycles
+        retention = params.freeze_thaw_protein_retention_per_cycle**freeze_thaw_cycles
         lysis_time = params.freeze_thaw_cycle_time_min * freeze_thaw_cycles
-    recovery = (lysis * params.spin_recovery ** len(spin_times_min)
-                * params.wash_recovery ** washes * params.vesicle_extrusion_recovery)
+    recovery = (
+        lysis
+        * params.spin_recovery ** len(spin_times_min)
+        * params.wash_recovery**washes
+        * params.vesicle_extrusion_recovery
+    )
     if not protease_inhibitor:
         retention *= params.protein_retention_without_inhibitor
-    time = (lysis_time + sum(t + params.spin_handling_time_min for t in spin_times_min)
-            + washes * params.wash_time_min + params.vesicle_extrusion_time_min)
+    time = (
+        lysis_time
+        + sum(t + params.spin_handling_time_min for t in spin_times_min)
+        + washes * params.wash_time_min
+        + params.vesicle_extrusion_time_min
+    )
     return SeparationOutcome(recovery, retention, time)

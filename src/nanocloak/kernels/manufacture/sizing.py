@@ -63,10 +63,17 @@ def dls_moments(diameters_nm: FloatArray) -> tuple[float, float]:
     return z_average, variance / mean**2
 
 
-def size_and_charge(core_diameters_nm: FloatArray, coverage: FloatArray, shell_nm: float,
-                    pairing_threshold: float, pairing_probability: float,
-                    zeta_membrane_mv: float, zeta_core_mv: float, max_diameter_nm: float,
-                    rng: np.random.Generator) -> SizeOutcome:
+def size_and_charge(
+    core_diameters_nm: FloatArray,
+    coverage: FloatArray,
+    shell_nm: float,
+    pairing_threshold: float,
+    pairing_probability: float,
+    zeta_membrane_mv: float,
+    zeta_core_mv: float,
+    max_diameter_nm: float,
+    rng: np.random.Generator,
+) -> SizeOutcome:
     """Size distribution and zeta potential of the coated product.
 
     Parameters
@@ -96,5 +103,13 @@ def size_and_charge(core_diameters_nm: FloatArray, coverage: FloatArray, shell_n
     diameters = np.concatenate([singles[keep], pairs])
     z_average, pdi = dls_moments(diameters)
     zeta = coverage * zeta_membrane_mv + (1.0 - coverage) * zeta_core_mv
-    return SizeOutcome(diameters, z_average, pdi, float(diameters.mean()), float(diameters.std()),
-                       2 * n_pairs / coverage.size, float(zeta.mean()), float(zeta.std()))
+    return SizeOutcome(
+        diameters,
+        z_average,
+        pdi,
+        float(diameters.mean()),
+        float(diameters.std()),
+        2 * n_pairs / coverage.size,
+        float(zeta.mean()),
+        float(zeta.std()),
+    )

@@ -28,9 +28,14 @@ class StorageOutcome:
     mean_diameter_nm: FloatArray
 
 
-def store_cold(days: FloatArray, initial_function: float, half_life_days: float,
-               coverage: FloatArray, diameters_nm: FloatArray, pairing_rate_per_day: float
-               ) -> StorageOutcome:
+def store_cold(
+    days: FloatArray,
+    initial_function: float,
+    half_life_days: float,
+    coverage: FloatArray,
+    diameters_nm: FloatArray,
+    pairing_rate_per_day: float,
+) -> StorageOutcome:
     """Protein function and aggregation of the coated particles stored at 4 °C."""
     function = initial_function * 0.5 ** (days / half_life_days)
     pair_probability = 1.0 - np.exp(-pairing_rate_per_day * np.outer(days, 1.0 - coverage))
