@@ -23,7 +23,7 @@ ureg.define("cell = [cells]")
 ureg.define("particle = [particles]")
 ureg.define("molecule = [molecules]")
 # Relative centrifugal force: "3200 xg" (plain "g" is the gram).
-ureg.define("xg = 9.80665 m / s ** 2 = times_g")
+ureg.define("xg = 9.80665 * meter / second ** 2")
 pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
 
 Quantity = ureg.Quantity
@@ -114,5 +114,5 @@ def format_quantity(quantity: pint.Quantity[Any]) -> str:
     text = repr(float(magnitude))
     if text.endswith(".0"):
         text = text[:-2]
-    unit = f"{quantity.units:~}"
+    unit = f"{quantity.units:~}".replace(" / ", "/").replace(" ** ", "^")
     return f"{text} {unit}".strip() if unit else text

@@ -14,6 +14,7 @@ from rich.table import Table
 from nanocloak.io.files import write_text_atomic
 from nanocloak.io.specs import load_design
 from nanocloak.results.design import METRICS, DesignResult, fmt
+from nanocloak.results.protocol import protocol_steps
 from nanocloak.workflows import design as run_design
 
 console = Console()
@@ -87,6 +88,9 @@ def _print_single(result: DesignResult) -> None:
                 table.add_row(label, fmt(result.metric(name)), _band(result, name), unit)
         console.print(table)
     _print_plan(result)
+    console.print("[bold]How to make it[/]")
+    for number, step in enumerate(protocol_steps(result), start=1):
+        console.print(f"{number:>3}. {step}", highlight=False)
     _print_histogram(result)
     _print_warnings(result)
 

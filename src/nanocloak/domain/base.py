@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from nanocloak.errors import UnitError
-from nanocloak.units import format_quantity, parse_quantity
+from nanocloak.units import Quantity, format_quantity, parse_quantity
 
 
 class DomainModel(BaseModel):
@@ -51,11 +51,17 @@ def quantity(unit: str, low: float | None = None, high: float | None = None) -> 
             )
         return parsed
 
+    def _serialize(value: pint.Quantity[Any]) -> str:
+        if value.dimensionless and unit != "dimensionless":
+            # pint cancels mg/mg to a bare number; keep the unit the field is written in
+            return f"{format_quantity(Quantity(float(value.to(unit).magnitude)))} {unit}"
+        return format_quantity(value)
+
     schema = {"type": "string", "description": f"quantity in units of {unit}", "examples": [unit]}
     return Annotated[
         pint.Quantity,
         BeforeValidator(_validate),
-        PlainSerializer(format_quantity, return_type=str),
+        PlainSerializer(_serialize, return_type=str),
         WithJsonSchema(schema),
     ]
 

@@ -26,7 +26,6 @@ from nanocloak.domain.base import (
 from nanocloak.errors import SpecificationError
 
 
-
 class CentrifugationStep(DomainModel):
     """One spin of the differential-centrifugation train; the pellet or supernatant is kept."""
 

@@ -13,9 +13,11 @@ from nanocloak.domain.formulation import Design
 from nanocloak.kernels.manufacture.storage import StorageOutcome
 from nanocloak.knowledge import loader
 from nanocloak.knowledge.schema import Value
+from nanocloak.results.protocol import protocol_steps
 
 SCHEMA_VERSION = 1
 COVERAGE_BINS = np.linspace(0.0, 1.0, 11)
+REPORT_DAYS = (0.0, 1.0, 3.0, 7.0, 14.0, 28.0)
 
 METRICS: dict[str, tuple[str, str, str]] = {
     # name: (label, unit, group)
@@ -47,6 +49,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "total_cells": ("Source cells to harvest", "cells", "membrane"),
     "protein_function_day7": ("Protein function after 7 d at 4 °C", "fraction", "storage"),
     "mean_diameter_day7_nm": ("Mean size after 7 d at 4 °C", "nm", "storage"),
+    "shelf_life_days": ("Use within (4 °C shelf life)", "d", "storage"),
 }
 
 
@@ -121,6 +124,20 @@ class DesignResult:
             (float(edges[i]), float(edges[i + 1]), float(shares[i])) for i in range(len(shares))
         ]
 
+    def storage_table(self, days: tuple[float, ...] = REPORT_DAYS) -> dict[str, list[float]]:
+        """Protein function, paired share and mean size (nm) at 4 °C on the given days."""
+        storage = self.nominal.storage
+        return {
+            "days": list(days),
+            "protein_function": [
+                float(np.interp(d, storage.days, storage.protein_function)) for d in days
+            ],
+            "paired_share": [float(np.interp(d, storage.days, storage.paired_share)) for d in days],
+            "mean_diameter_nm": [
+                float(np.interp(d, storage.days, storage.mean_diameter_nm)) for d in days
+            ],
+        }
+
     def summary(self) -> list[dict[str, Any]]:
         """One row per metric: name, label, unit, group, value, low, high."""
         return [
@@ -183,6 +200,7 @@ class DesignResult:
                 "mean_diameter_nm": self.nominal.storage.mean_diameter_nm.tolist(),
             },
             "process_details": self.nominal.process_details,
+            "protocol": protocol_steps(self),
             "markers": {
                 name: {
                     "area_share": m.area_share,
@@ -228,6 +246,8 @@ class DesignResult:
                 f"| {row['label']} | {fmt(row['value'])} | "
                 f"{fmt(row['low'])} – {fmt(row['high'])} | {row['unit']} |"
             )
+        lines += ["", "## How to make it", ""]
+        lines += [f"{i}. {step}" for i, step in enumerate(protocol_steps(self), start=1)]
         lines += ["", "## Coating degree distribution", "", "| coating | share |", "|---|---|"]
         lines += [f"| {lo:.0%}–{hi:.0%} | {s:.1%} |" for lo, hi, s in self.coverage_histogram()]
         lines += [
@@ -263,6 +283,20 @@ class DesignResult:
             f"preparation; this batch needs {fmt(self.metric('total_cells'))}.",
             "",
         ]
+        storage = self.storage_table()
+        lines += [
+            "",
+            "## Storage at 4 °C",
+            "",
+            "| day | protein function | paired | mean size (nm) |",
+            "|---|---|---|---|",
+        ]
+        for i, day in enumerate(storage["days"]):
+            lines.append(
+                f"| {day:g} | {storage['protein_function'][i]:.2f} | "
+                f"{storage['paired_share'][i]:.2f} | {storage['mean_diameter_nm'][i]:.0f} |"
+            )
+        lines.append("")
         if self.warnings():
             lines += ["## Warnings", ""] + [f"- {w}" for w in self.warnings()] + [""]
         lines += ["## Sources", ""] + [f"- `{k}`: {c}" for k, c in self.sources().items()]

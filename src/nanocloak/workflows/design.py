@@ -22,14 +22,14 @@ from nanocloak.kernels.manufacture.coating import coat, draw_events
 from nanocloak.kernels.manufacture.membrane_need import cells_to_harvest, membrane_need
 from nanocloak.kernels.manufacture.separation import separate_vesicles
 from nanocloak.kernels.manufacture.sizing import size_and_charge
-from nanocloak.kernels.manufacture.storage import store_cold
+from nanocloak.kernels.manufacture.storage import shelf_life_days, store_cold
 from nanocloak.knowledge import loader
 from nanocloak.results.design import DesignResult, Evaluation, SourcePlan
 from nanocloak.workflows import parameters as par
 from nanocloak.workflows.core_geometry import core_model
 from nanocloak.workflows.membrane_model import membrane_model
 
-STORAGE_DAYS = np.array([0.0, 1.0, 3.0, 7.0, 14.0, 28.0])
+STORAGE_DAYS = np.linspace(0.0, 60.0, 241)
 REVIEW_CELLS_PER_PREP = (2e8, 3e8)
 BLOOD_COUNTS = {
     "rbc": "rbc_count",
@@ -258,8 +258,13 @@ def evaluate(
         "specific_surface_area_m2_per_g": need.core_area_m2_per_mg * 1000.0,
         "particles_per_mg": need.particles_per_mg,
         "total_cells": sum(p.cells for p in plans),
-        "protein_function_day7": float(storage.protein_function[3]),
-        "mean_diameter_day7_nm": float(storage.mean_diameter_nm[3]),
+        "protein_function_day7": float(np.interp(7.0, storage.days, storage.protein_function)),
+        "mean_diameter_day7_nm": float(np.interp(7.0, storage.days, storage.mean_diameter_nm)),
+        "shelf_life_days": shelf_life_days(
+            storage,
+            draw.method("storage", "acceptance_protein_function_share"),
+            draw.method("storage", "acceptance_size_growth"),
+        ),
     }
     return Evaluation(
         metrics,

@@ -43,3 +43,13 @@ def store_cold(
     growth = 1.0 + (PAIR_DIAMETER_FACTOR - 1.0) * pair_probability
     mean_diameter = (growth * diameters_nm[None, :]).mean(axis=1)
     return StorageOutcome(days, function, paired, mean_diameter)
+
+
+def shelf_life_days(outcome: StorageOutcome, function_share: float, size_growth: float) -> float:
+    """First day on which protein function falls below ``function_share`` of its initial value
+    or the mean size has grown by more than ``size_growth`` (relative); the last day if never.
+    """
+    function_ok = outcome.protein_function >= function_share * outcome.protein_function[0]
+    size_ok = outcome.mean_diameter_nm <= (1.0 + size_growth) * outcome.mean_diameter_nm[0]
+    failing = np.flatnonzero(~(function_ok & size_ok))
+    return float(outcome.days[failing[0]] if failing.size else outcome.days[-1])
