@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -49,6 +50,23 @@ class Cargo(DomainModel):
     @classmethod
     def _known_cargo(cls, name: str) -> str:
         return resolve_name(loader.cargos(), name, "cargos.name", "cargos")
+
+    @property
+    def per_core_mass(self) -> float:
+        """Loaded cargo per core mass (mg/mg), whichever basis the loading was given in."""
+        loading = self.loading
+        if isinstance(loading, MassLoading):
+            return float(loading.per_core_mass.to("mg/mg").magnitude)
+        if isinstance(loading, EncapsulationLoading):
+            return loading.efficiency * float(loading.fed_per_core_mass.to("mg/mg").magnitude)
+        return loading.fraction / (1.0 - loading.fraction) if loading.fraction < 1.0 else math.inf
+
+    @property
+    def fed_per_core_mass(self) -> float | None:
+        """Cargo fed per core mass (mg/mg) when the loading was given as an efficiency."""
+        if isinstance(self.loading, EncapsulationLoading):
+            return float(self.loading.fed_per_core_mass.to("mg/mg").magnitude)
+        return None
 
 
 class SurfaceModification(DomainModel):

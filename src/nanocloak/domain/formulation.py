@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from nanocloak.domain.base import DomainModel, Mass, MassConcentration
-from nanocloak.domain.cargo import Cargo, EncapsulationLoading, MassLoading, SurfaceModification
+from nanocloak.domain.cargo import Cargo, SurfaceModification
 from nanocloak.domain.core import Core
 from nanocloak.domain.membrane import Membrane
 from nanocloak.domain.preparation import Preparation
@@ -34,16 +34,7 @@ class Formulation(DomainModel):
         capacity = entry.properties.get("loading_capacity_max")
         if capacity is None:
             return self
-        total = 0.0
-        for cargo in self.cargos:
-            loading = cargo.loading
-            if isinstance(loading, MassLoading):
-                ratio = float(loading.per_core_mass.to("mg/mg").magnitude)
-            elif isinstance(loading, EncapsulationLoading):
-                ratio = loading.efficiency * float(loading.fed_per_core_mass.to("mg/mg").m)
-            else:
-                ratio = loading.fraction / max(1e-12, 1.0 - loading.fraction)
-            total += ratio
+        total = sum(cargo.per_core_mass for cargo in self.cargos)
         weight_fraction = total / (1.0 + total)
         limit = capacity.value
         if weight_fraction > limit:

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from nanocloak import __version__
 from nanocloak.domain.formulation import Design
+from nanocloak.kernels.manufacture.loading import LoadingContent
 from nanocloak.kernels.manufacture.storage import StorageOutcome
 from nanocloak.knowledge import loader
 from nanocloak.knowledge.schema import Value
@@ -92,6 +93,7 @@ class Evaluation:
     warnings: tuple[str, ...]
     supply_limited: bool
     markers: dict[str, MarkerContent]
+    cargos: dict[str, LoadingContent]
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,15 @@ class DesignResult:
             },
             "process_details": self.nominal.process_details,
             "protocol": protocol_steps(self),
+            "cargos": {
+                name: {
+                    "per_core_mass_mg_per_mg": c.per_core_mass,
+                    "content_on_carrier": c.content_on_carrier,
+                    "content_on_coated_particle": c.content_on_coated_particle,
+                    "encapsulation_efficiency": c.encapsulation_efficiency,
+                }
+                for name, c in self.nominal.cargos.items()
+            },
             "markers": {
                 name: {
                     "area_share": m.area_share,
@@ -283,6 +294,30 @@ class DesignResult:
             f"preparation; this batch needs {fmt(self.metric('total_cells'))}.",
             "",
         ]
+        if self.nominal.cargos:
+            lines += [
+                "",
+                "## Cargo loading",
+                "",
+                "| cargo | mg per mg core | DLC on carrier | DLC on coated particle | EE |",
+                "|---|---|---|---|---|",
+            ]
+            for name, c in self.nominal.cargos.items():
+                ee = (
+                    "-"
+                    if c.encapsulation_efficiency is None
+                    else f"{c.encapsulation_efficiency:.0%}"
+                )
+                lines.append(
+                    f"| {name} | {c.per_core_mass:.3g} | {c.content_on_carrier:.1%} | "
+                    f"{c.content_on_coated_particle:.1%} | {ee} |"
+                )
+            lines += [
+                "",
+                "DLC on carrier = cargo/(core + cargo); on the coated particle the "
+                "membrane protein on the particles is added to the denominator; "
+                "EE = loaded/fed.",
+            ]
         storage = self.storage_table()
         lines += [
             "",

@@ -19,6 +19,7 @@ from nanocloak.domain.formulation import Design
 from nanocloak.domain.preparation import CoIncubation, Electroporation, Extrusion, Sonication
 from nanocloak.kernels.manufacture import processes as proc
 from nanocloak.kernels.manufacture.coating import coat, draw_events
+from nanocloak.kernels.manufacture.loading import LoadingContent, loading_content
 from nanocloak.kernels.manufacture.membrane_need import cells_to_harvest, membrane_need
 from nanocloak.kernels.manufacture.separation import separate_vesicles
 from nanocloak.kernels.manufacture.sizing import size_and_charge
@@ -122,6 +123,16 @@ def vesicle_availability(excess_ratio: float) -> float:
     per particle area, so scarce membrane (R < 1) starves coating and excess saturates it.
     """
     return 1.0 - math.exp(-excess_ratio)
+
+
+def cargo_loadings(spec: Design, membrane_per_core_mass: float) -> dict[str, LoadingContent]:
+    """Each cargo's loading under the labelled definitions of the loading kernel."""
+    return {
+        cargo.name: loading_content(
+            cargo.per_core_mass, membrane_per_core_mass, cargo.fed_per_core_mass
+        )
+        for cargo in spec.cargos
+    }
 
 
 def evaluate(
@@ -276,6 +287,7 @@ def evaluate(
         outcome.warnings,
         coating.supply_limited,
         membrane.markers,
+        cargo_loadings(spec, ratio * coating.membrane_used_share),
     )
 
 
