@@ -195,12 +195,7 @@ class DesignResult:
                 for p in self.nominal.plans
             ],
             "review_cells_per_prep": list(self.review_cells),
-            "storage": {
-                "days": self.nominal.storage.days.tolist(),
-                "protein_function": self.nominal.storage.protein_function.tolist(),
-                "paired_share": self.nominal.storage.paired_share.tolist(),
-                "mean_diameter_nm": self.nominal.storage.mean_diameter_nm.tolist(),
-            },
+            "storage": self.storage_table(),
             "process_details": self.nominal.process_details,
             "protocol": protocol_steps(self),
             "cargos": {

@@ -62,7 +62,7 @@ def protocol_steps(result: DesignResult) -> list[str]:
             else f" (about {plan.blood_ml:.2g} mL of {source.donor_species} whole blood)"
         )
         steps.append(
-            f"Harvest {plan.cells:.2e} {cells[plan.cell].name} cells{where} for "
+            f"Harvest {plan.cells:.2e} cells ({cells[plan.cell].name}){where} for "
             f"{plan.protein_mg:.3g} mg of membrane protein after losses."
         )
     additives = [
@@ -96,7 +96,7 @@ def protocol_steps(result: DesignResult) -> list[str]:
         f"Mix {core_mass:g} mg of cores ({volume:.3g} mL at "
         f"{format_quantity(spec.batch.core_concentration)}) with "
         f"{result.metric('protein_planned_mg'):.3g} mg of membrane protein "
-        f"({format_quantity(prep.membrane_to_core_ratio)}; "
+        f"({float(prep.membrane_to_core_ratio.to('mg/mg').magnitude):g} mg per mg of core; "
         f"{result.metric('excess_ratio'):.1f}× the area-matched minimum)."
     )
     steps.append(_assembly_step(prep.assembly))

@@ -22,7 +22,8 @@ def hybrid_result():  # type: ignore[no-untyped-def]
 def test_protocol_walks_through_the_three_steps(hybrid_result) -> None:  # type: ignore[no-untyped-def]
     steps = protocol_steps(hybrid_result)
     text = "\n".join(steps)
-    assert steps[0].startswith("Harvest") and "mL of mouse whole blood" in steps[0]
+    assert steps[0].startswith("Harvest")
+    assert "mL of mouse whole blood" in steps[0]
     assert "B16-F10" in steps[1]
     assert "800 xg for 5 min; keep the pellet" in text
     assert "Sonicate the mixture (bath, 100 W, 42 kHz, 3 min)" in text
