@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from nanocloak.errors import SpecificationError
-from nanocloak.knowledge.loader import _Named, nearest, resolve
+from nanocloak.knowledge.loader import Named, nearest, resolve
 
 
-def resolve_name(table: Mapping[str, _Named], name: str, field: str, what: str) -> str:
+def resolve_name(table: Mapping[str, Named], name: str, field: str, what: str) -> str:
     """The knowledge-base id for ``name``; else a :class:`SpecificationError` with the closest."""
     found = resolve(table, name)
     if found is not None:

@@ -77,6 +77,7 @@ class MembraneSourceEntry(Record):
     tissue: str = ""
     nucleated: bool | None = None
     harvest: Literal["blood", "culture", "bone_marrow"] | None = None
+    cell_diameter: Value | None = None
     membrane_area: Value | None = None
     membrane_protein_per_cell: Value | None = None
     vesicle_zeta: Value | None = None

@@ -199,12 +199,12 @@ def studies() -> tuple[StudyRow, ...]:
     return tuple(rows)
 
 
-class _Named(Protocol):
+class Named(Protocol):
     @property
     def aliases(self) -> list[str]: ...
 
 
-def resolve(table: Mapping[str, _Named], name: str) -> str | None:
+def resolve(table: Mapping[str, Named], name: str) -> str | None:
     """The id in ``table`` whose id or alias matches ``name`` (case and punctuation folded)."""
     wanted = _fold(name)
     for key, entry in table.items():
@@ -213,7 +213,7 @@ def resolve(table: Mapping[str, _Named], name: str) -> str | None:
     return None
 
 
-def nearest(table: Mapping[str, _Named], name: str, n: int = 3) -> list[str]:
+def nearest(table: Mapping[str, Named], name: str, n: int = 3) -> list[str]:
     """Up to ``n`` ids of ``table`` whose id or alias is closest to ``name``."""
     by_label: dict[str, str] = {}
     for key, entry in table.items():

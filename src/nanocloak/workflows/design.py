@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
+from scipy.special import ndtr, ndtri
 
 from nanocloak.domain.formulation import Design
 from nanocloak.domain.preparation import CoIncubation, Electroporation, Extrusion, Sonication
+from nanocloak.errors import SpecificationError
 from nanocloak.kernels.manufacture import processes as proc
 from nanocloak.kernels.manufacture.coating import coat, draw_events
 from nanocloak.kernels.manufacture.loading import LoadingContent, loading_content
@@ -125,6 +128,28 @@ def vesicle_availability(excess_ratio: float) -> float:
     return 1.0 - math.exp(-excess_ratio)
 
 
+def core_diameters(
+    median_nm: float,
+    gsd: float,
+    max_nm: float,
+    n_particles: int,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """Log-normal core sizes, truncated at ``max_nm`` (cores larger than an extrusion pore stay
+    on the filter, so the product holds only the passing part of the distribution)."""
+    sigma = math.log(gsd)
+    passing = float(ndtr(math.log(max_nm / median_nm) / sigma)) if math.isfinite(max_nm) else 1.0
+    if passing < 1e-6:
+        raise SpecificationError(
+            "preparation.assembly.pore_size",
+            f"{max_nm:g} nm",
+            f"a pore larger than the cores (median {median_nm:.0f} nm): none would pass",
+        )
+    quantiles = rng.random(n_particles) * passing
+    sizes: NDArray[np.float64] = median_nm * np.exp(sigma * ndtri(quantiles))
+    return sizes
+
+
 def cargo_loadings(spec: Design, membrane_per_core_mass: float) -> dict[str, LoadingContent]:
     """Each cargo's loading under the labelled definitions of the loading kernel."""
     return {
@@ -173,11 +198,8 @@ def evaluate(
         blood_ml = None
         count_name = BLOOD_COUNTS.get(source.family) if source.harvest == "blood" else None
         if count_name is not None:
-            species_id = next(
-                s.donor_species for s in spec.membrane.sources if s.cell == source.cell
-            )
-            count = getattr(loader.species()[species_id], count_name)
-            per_ml = draw.value(f"species.{species_id}.{count_name}", count, "1/mL")
+            count = getattr(loader.species()[source.donor_species], count_name)
+            per_ml = draw.value(f"species.{source.donor_species}.{count_name}", count, "1/mL")
             blood_ml = cells / per_ml
         plans.append(
             SourcePlan(
@@ -196,11 +218,7 @@ def evaluate(
     process = _assembly(spec, draw, d0 + 2.0 * shell, d0, core_gsd, batch_volume, stability)
     outcome = process.outcome
 
-    diameters = d0 * np.exp(math.log(core_gsd) * rng.standard_normal(n_particles))
-    if math.isfinite(process.max_diameter_nm):
-        diameters = diameters[diameters <= process.max_diameter_nm]
-        if diameters.size < 10:
-            diameters = np.full(10, process.max_diameter_nm)
+    diameters = core_diameters(d0, core_gsd, process.max_diameter_nm, n_particles, rng)
     areas = core.geometry.midplane_area_nm2(offset) * (diameters / d0) ** 2
     supplied = need.area_planned_m2 * 1e18 / (need.particles_per_mg * core_mass)
     draws = draw_events(

@@ -19,6 +19,7 @@ class SourceModel:
     """One membrane source: its share and the numbers that size its harvest."""
 
     cell: str
+    donor_species: str
     family: str
     harvest: str
     fraction: float
@@ -80,6 +81,7 @@ def membrane_model(membrane: Membrane, draw: ParameterDraw) -> MembraneModel:
     sources = tuple(
         SourceModel(
             s.cell,
+            s.donor_species,
             table[s.cell].family,
             table[s.cell].harvest or "culture",
             s.fraction,

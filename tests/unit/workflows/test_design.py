@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from nanocloak.errors import SpecificationError
 from nanocloak.io.specs import design_from_dict
 from nanocloak.results.design import DesignResult
 from nanocloak.workflows import design
@@ -172,3 +173,18 @@ def test_blood_volume_for_rbc_membrane_is_about_a_millilitre_per_mg() -> None:
     assert plan.blood_ml is not None
     per_mg = plan.blood_ml / 2.0
     assert 0.3 < per_mg < 3.0
+
+
+def test_extrusion_product_holds_only_cores_that_pass_the_pore() -> None:
+    data = example_dict("rbc_mnc_extrusion.toml")
+    data["preparation"]["assembly"]["pore_size"] = "160 nm"
+    result = _run(data)
+    assert result.nominal.process_details["sieved_share"] > 0.2
+    assert result.metric("number_mean_diameter_nm") < 160.0 + 2 * 10.0
+
+
+def test_a_pore_far_below_the_cores_is_an_input_error() -> None:
+    data = example_dict("rbc_mnc_extrusion.toml")
+    data["preparation"]["assembly"]["pore_size"] = "50 nm"
+    with pytest.raises(SpecificationError, match="pore larger than the cores"):
+        _run(data)

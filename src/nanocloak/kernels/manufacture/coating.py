@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.stats import poisson
 
 FloatArray = NDArray[np.float64]
 BETA_CONCENTRATION = 4.0
@@ -158,8 +159,6 @@ def analytic_coverage_pmf(
     P(c = 1 by wrapping) = 1 − e^{−λw}; otherwise k ~ Poisson(λ(1−w)) patches give
     c = 1 − (1−s)^k. Returns (coverage levels, probabilities), last level the wrapped one.
     """
-    from scipy.stats import poisson
-
     patches = np.arange(max_patches + 1)
     unwrapped = np.exp(-mean_events * wrap_probability)
     pmf = unwrapped * poisson.pmf(patches, mean_events * (1.0 - wrap_probability))

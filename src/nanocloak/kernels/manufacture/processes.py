@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import ndtr, ndtri
 
 WATER_HEAT_CAPACITY_J_PER_ML_K = 4.18
 GAS_CONSTANT_J_PER_MOL_K = 8.314462618
@@ -288,8 +288,6 @@ def poration_share(
     :math:`\\tau = r C_m (\\rho_i + \\rho_e/2)` (Kotnik 2019), evaluated over log-normal radii.
     """
     quantiles = np.linspace(0.0025, 0.9975, 400)
-    from scipy.special import ndtri
-
     radii_m = 0.5e-9 * vesicle_median_nm * np.exp(math.log(vesicle_gsd) * ndtri(quantiles))
     tau_s = radii_m * params.membrane_capacitance_f_per_m2 * 1.5 * params.buffer_resistivity_ohm_m
     induced = 1.5 * field_v_per_m * radii_m * (1.0 - np.exp(-pulse_width_s / tau_s))
