@@ -1,8 +1,8 @@
 """nanocloak: a workbench for cell-membrane-camouflaged inorganic nanoparticles (CMCINPs).
 
-The public API: describe a particle with :class:`~nanocloak.domain.Design`, predict how it is
-made with :func:`~nanocloak.workflows.design`, load and save specs with
-:mod:`nanocloak.io.specs`.
+The public API: describe a particle with ``nanocloak.domain.Design``, predict how it is
+made with ``nanocloak.workflows.design``, load and save specs with
+``nanocloak.io.specs``.
 """
 
 __version__ = "0.1.0"

@@ -1,6 +1,6 @@
 """The nanocloak error and warning tree.
 
-Every error raised on purpose by nanocloak derives from :class:`NanocloakError` and also from
+Every error raised on purpose by nanocloak derives from ``NanocloakError`` and also from
 the builtin that best describes it, so ``except ValueError`` keeps working for callers that do
 not know nanocloak. Errors carry their fields and pickle, so sweep workers can ship them back.
 """

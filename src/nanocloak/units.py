@@ -34,7 +34,7 @@ ACCEPTED_FORMS = (
 
 
 def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity[Any]:
-    """Parse ``value`` into a Quantity of ``dimension`` or raise a :class:`UnitError`.
+    """Parse ``value`` into a Quantity of ``dimension`` or raise a ``UnitError``.
 
     Parameters
     ----------
@@ -46,7 +46,9 @@ def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity[Any]
     field
         Dotted field path used in error messages.
     """
-    if isinstance(value, (bool, int | float)):
+    if isinstance(value, (bool, int | float)) or (
+        isinstance(value, str) and _is_bare_number(value) and _needs_unit(dimension)
+    ):
         raise UnitError(
             field,
             value,
@@ -85,6 +87,16 @@ def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity[Any]
 _NUMBER_AND_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
+def _is_bare_number(text: str) -> bool:
+    match = _NUMBER_AND_UNIT.match(text)
+    return match is not None and not match.group(2)
+
+
+def _needs_unit(dimension: str) -> bool:
+    """Every field needs a written unit except plain ratios (``mg/mg`` still needs one)."""
+    return dimension not in ("dimensionless", "", "1")
+
+
 def _parse_string(text: str) -> pint.Quantity[Any]:
     """Parse ``"25 degC"`` as number × unit, so offset units (°C) work; else pint's parser."""
     match = _NUMBER_AND_UNIT.match(text)
@@ -104,8 +116,12 @@ def magnitude_in(quantity: pint.Quantity[Any], unit: str) -> float:
 
 
 def _dimension_words(unit: str) -> str:
+    if unit == "xg":
+        return "relative centrifugal force such as '3200 xg' (a plain g is the gram)"
     dims = Quantity(1, unit.replace("µ", "u")).dimensionality
-    return "dimensionless ratio" if not dims else str(dims).strip("[]").replace("] / [", " per ")
+    if not dims:
+        return "dimensionless ratio" if not _needs_unit(unit) else f"mass ratio such as {unit}"
+    return re.sub(r"[\[\]]", "", str(dims)).replace(" / ", " per ").replace(" ** ", "^")
 
 
 def format_quantity(quantity: pint.Quantity[Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import typer
 from rich.console import Console
@@ -12,7 +12,7 @@ from rich.table import Table
 
 from nanocloak.errors import SpecificationError
 from nanocloak.knowledge import loader
-from nanocloak.knowledge.schema import Value
+from nanocloak.knowledge.schema import Status, Value
 from nanocloak.knowledge.studies import FIELDS, query_studies
 
 app = typer.Typer(help="Browse the knowledge base and the review's studies.", no_args_is_help=True)
@@ -191,6 +191,8 @@ def values(
     ] = None,
 ) -> None:
     """Every sourced value of the knowledge base, with unit, range, status and source."""
+    if status is not None and status not in get_args(Status):
+        raise SpecificationError("--status", status, f"one of {', '.join(get_args(Status))}")
     table = Table(title="knowledge-base values")
     for column in ("where", "value (range)", "status", "source"):
         table.add_column(column)

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from nanocloak.domain.base import (
     DomainModel,
     Length,
-    PoreSize,
+    MesoporeSize,
     PoreVolume,
     SmallLength,
     SpecificArea,
@@ -122,7 +122,7 @@ Geometry = Annotated[
 class Porosity(DomainModel):
     """Porosity of a porous core (nitrogen sorption: BJH pore size, pore volume, BET area)."""
 
-    pore_diameter: PoreSize | None = None
+    pore_diameter: MesoporeSize | None = None
     pore_volume: PoreVolume | None = None
     surface_area: SpecificArea | None = None
 

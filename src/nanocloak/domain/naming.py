@@ -9,7 +9,7 @@ from nanocloak.knowledge.loader import Named, nearest, resolve
 
 
 def resolve_name(table: Mapping[str, Named], name: str, field: str, what: str) -> str:
-    """The knowledge-base id for ``name``; else a :class:`SpecificationError` with the closest."""
+    """The knowledge-base id for ``name``; else a ``SpecificationError`` with the closest."""
     found = resolve(table, name)
     if found is not None:
         return found

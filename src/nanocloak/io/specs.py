@@ -16,7 +16,7 @@ from nanocloak.io.files import write_atomic
 
 
 def design_from_dict(data: dict[str, Any], origin: str = "design") -> Design:
-    """Validate a mapping as a :class:`Design`; all problems are raised together."""
+    """Validate a mapping as a ``Design``; all problems are raised together."""
     try:
         return Design.model_validate(data)
     except ValidationError as exc:
@@ -30,6 +30,9 @@ def specification_error(exc: ValidationError, origin: str) -> InvalidSpecificati
         location = ".".join(str(part) for part in error["loc"])
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, SpecificationError):
+            leaf = cause.field.rsplit(".", 1)[-1]
+            if location.rsplit(".", 1)[-1] != leaf:
+                location = f"{location}.{leaf}" if location else cause.field
             problems.append(f"{location}: {_without_field(cause)}")
             continue
         value = error.get("input")

@@ -2,14 +2,14 @@
 
 Files (in ``knowledge/data/``):
 
-``sources.yaml``           key → :class:`~nanocloak.knowledge.schema.Source`
-``core_materials.yaml``    id → :class:`CoreMaterialEntry`
-``membrane_sources.yaml``  id → :class:`MembraneSourceEntry` (``inherits`` another id)
-``cargos.yaml``            id → :class:`CargoEntry`
-``species.yaml``           id → :class:`SpeciesEntry`
-``membrane_physics.yaml``  name → :class:`~nanocloak.knowledge.schema.Value`
+``sources.yaml``           key → ``nanocloak.knowledge.schema.Source``
+``core_materials.yaml``    id → ``CoreMaterialEntry``
+``membrane_sources.yaml``  id → ``MembraneSourceEntry`` (``inherits`` another id)
+``cargos.yaml``            id → ``CargoEntry``
+``species.yaml``           id → ``SpeciesEntry``
+``membrane_physics.yaml``  name → ``nanocloak.knowledge.schema.Value``
 ``methods.yaml``           method → parameter name → Value (the manufacture model's constants)
-``review_references.yaml`` reference number → :class:`ReviewReference`
+``review_references.yaml`` reference number → ``ReviewReference``
 ``studies.csv``            one row per line of the review's Tables 1 and 2
 """
 

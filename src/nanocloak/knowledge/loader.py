@@ -57,7 +57,7 @@ SOURCE_FILES = ("sources.yaml", "sources_manufacture.yaml")
 
 @cache
 def sources() -> dict[str, Source]:
-    """Bibliography: source key → :class:`Source` (merged from every ``sources*.yaml``)."""
+    """Bibliography: source key → ``Source`` (merged from every ``sources*.yaml``)."""
     merged: dict[str, Source] = {}
     for filename in SOURCE_FILES:
         for key, source in _validate_map(filename, Source).items():

@@ -1,6 +1,6 @@
 """Typed records of the knowledge base: every number carries its unit and its source.
 
-A :class:`Value` is either a point value or a literature range with the value used inside it.
+A ``Value`` is either a point value or a literature range with the value used inside it.
 Its ``source`` names an entry of ``sources.yaml`` that holds the DOI or the book.
 ``status`` keeps the provenance tag of the research notes: ``verified`` (read in the source),
 ``derived`` (computed here from other sourced values; the formula is in ``note``),

@@ -84,7 +84,7 @@ def query_studies(
     query
         Free text such as ``"platelet and PTT"`` or ``"sonication"``; empty matches all.
     filters
-        Column name (one of :data:`FIELDS`) → term that must be found in that column.
+        Column name (one of ``FIELDS``) → term that must be found in that column.
     """
     terms = [t for t in re.split(r"\s+and\s+|,", query, flags=re.IGNORECASE) if t.strip()]
     unknown = set(filters or {}) - set(FIELDS)

@@ -115,7 +115,7 @@ class DesignResult:
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def metric(self, name: str) -> float:
-        """The nominal value of a metric (see :data:`METRICS`)."""
+        """The nominal value of a metric (see ``METRICS``)."""
         return self.nominal.metrics[name]
 
     def coverage_histogram(self) -> list[tuple[float, float, float]]:

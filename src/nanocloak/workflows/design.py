@@ -257,6 +257,7 @@ def evaluate(
         coating.coverage,
         diameters + 2.0 * shell * coating.coverage,
         draw.method("storage", "bare_aggregation_rate_4c", "1/day"),
+        sizes.paired,
     )
     full = draw.physics("full_coating_threshold", "dimensionless")
     wall = separation.time_min + outcome.wall_time_min + draw.method("purification", "time", "min")

@@ -32,7 +32,7 @@ class SourceModel:
 class MembraneModel:
     """The (possibly hybrid) membrane as the kernels need it.
 
-    ``markers`` maps each surface marker to its :class:`MarkerContent` in the mixed membrane.
+    ``markers`` maps each surface marker to its ``MarkerContent`` in the mixed membrane.
     """
 
     protein_density_mg_per_m2: float

@@ -1,6 +1,6 @@
 """Knowledge-base values → kernel parameter bundles, at their used value or drawn from ranges.
 
-A :class:`ParameterDraw` reads every value through one function, so the same code builds the
+A ``ParameterDraw`` reads every value through one function, so the same code builds the
 nominal parameter set and each member of the uncertainty ensemble (uniform within each
 literature range). It records which knowledge-base paths and sources were used.
 """

@@ -54,10 +54,13 @@ def test_bare_particles_pair_unless_the_pore_breaks_pairs() -> None:
 
 def test_storage_half_life_and_coated_particles_stay_single() -> None:
     days = np.array([0.0, 14.0, 28.0])
-    out = store_cold(days, 0.9, 14.0, np.ones(50), np.full(50, 160.0), 0.5)
+    none = np.zeros(50, dtype=bool)
+    out = store_cold(days, 0.9, 14.0, np.ones(50), np.full(50, 160.0), 0.5, none)
     assert out.protein_function == pytest.approx([0.9, 0.45, 0.225])
     assert out.paired_share == pytest.approx([0.0, 0.0, 0.0])
-    bare = store_cold(days, 0.9, 14.0, np.zeros(50), np.full(50, 160.0), 0.5)
+    already = store_cold(days, 0.9, 14.0, np.ones(50), np.full(50, 160.0), 0.5, ~none)
+    assert already.paired_share == pytest.approx([1.0, 1.0, 1.0])
+    bare = store_cold(days, 0.9, 14.0, np.zeros(50), np.full(50, 160.0), 0.5, none)
     assert bare.paired_share[1] == pytest.approx(1 - np.exp(-7.0))
     assert np.all(np.diff(bare.mean_diameter_nm) > 0)
 

@@ -98,15 +98,18 @@ def test_probe_sonication_without_cooling_is_a_heat_risk() -> None:
             {
                 **SONICATION,
                 "mode": "probe",
-                "power": "50 W",
+                "power": "5 W",
                 "time": "5 min",
                 "temperature": "25 degC",
             },
         )
     )
-    assert hot.metric("peak_temperature_c") > 42.0
+    assert 42.0 < hot.metric("peak_temperature_c") < 100.0
     assert any("heat risk" in w for w in hot.warnings())
     assert hot.metric("protein_retention") < gentle.metric("protein_retention")
+    boiling = _run(with_assembly(base, {**SONICATION, "mode": "probe", "power": "100 W"}))
+    assert boiling.metric("peak_temperature_c") == pytest.approx(100.0)
+    assert any("would boil" in w for w in boiling.warnings())
 
 
 def test_scarce_membrane_limits_coating() -> None:

@@ -3,21 +3,21 @@
 Mechanism
 ---------
 During assembly each particle meets membrane in *productive events* arriving as a Poisson
-process; particle *i* sees on average :math:`\\lambda_i = \\bar\\lambda A_i / \\bar A` events
-(encounters scale with particle area). :math:`\\bar\\lambda` is set by the process intensity
-(see :mod:`.processes`) times the membrane excess, and is capped so that the membrane put on
+process; particle *i* sees on average λ_i = λ̄·A_i/Ā events
+(encounters scale with particle area). λ̄ is set by the process intensity
+(see ``.processes``) times the membrane excess, and is capped so that the membrane put on
 particles never exceeds the membrane supplied (area conservation).
 
-In an event a vesicle of diameter :math:`d_v` (log-normal) meets the particle:
+In an event a vesicle of diameter ``d_v`` (log-normal) meets the particle:
 
 * **complete envelopment** — possible only if the vesicle's area covers the particle's mid-plane
-  area (:math:`\\pi d_v^2 \\ge A_i`); it then happens with the method's resealing probability;
+  area (π·d_v² ≥ A_i); it then happens with the method's resealing probability;
   the particle is fully coated (coating degree *c* = 1);
 * otherwise the vesicle ruptures into a **partial patch** covering
-  :math:`s = u \\min(1, \\pi d_v^2 / A_i)` of the particle, where :math:`u \\sim \\mathrm{Beta}` is
+  s = u·min(1, π·d_v²/A_i) of the particle, where u ~ Beta is
   the share of the particle the patch spreads over before its edges stall (a vesicle smaller
   than the particle covers proportionally less); patches land at random, so after patches
-  :math:`s_1..s_k` the coating degree is :math:`1 - \\prod (1 - s_j)`.
+  ``s_1..s_k`` the coating degree is 1 − Π(1 − s_j).
 
 So completeness depends on how often the process drives envelopment (electroporation reseals
 porated vesicles around entered particles; extrusion and sonication mostly tear and spread),
@@ -25,7 +25,7 @@ on vesicle size against particle size, and on how much membrane is supplied — 
 90 % of extruded or sonicated particles are only partially coated (Liu 2021).
 
 Random numbers are drawn once (common random numbers), so coverage is monotone in
-:math:`\\bar\\lambda` and the conservation cap is found by bisection. Units: nm, nm².
+λ̄ and the conservation cap is found by bisection. Units: nm, nm².
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def coat(
     reseal_probability
         Chance that an event with a large-enough vesicle ends in complete envelopment.
     draws
-        Common random numbers from :func:`draw_events`.
+        Common random numbers from ``draw_events``.
     """
 
     def used(events: float) -> float:

@@ -3,9 +3,9 @@
 All lengths in nm, areas in nm², volumes in nm³. The membrane mid-plane sits at a distance
 ``offset_nm`` outside the core surface; for a convex body its area follows Steiner's formula
 
-.. math:: A(\\delta) = A + 2 M \\delta + 4 \\pi \\delta^2,
+    A(δ) = A + 2·M·δ + 4π·δ²,
 
-where :math:`M = \\int H\\,dA` is the integrated mean curvature (sphere of radius R: 4πR; a
+where M = ∫H dA is the integrated mean curvature (sphere of radius R: 4πR; a
 spherocylinder of width w and straight length ℓ: πℓ + 2πw; a cube of edge a: 3πa).
 """
 

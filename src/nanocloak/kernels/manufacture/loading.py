@@ -1,13 +1,13 @@
 """Cargo loading under its labelled definitions (labs mix them; each is named here).
 
-With cargo mass per core mass :math:`r` and membrane protein on the particles per core mass
-:math:`m`:
+With cargo mass per core mass ``r`` and membrane protein on the particles per core mass
+``m``:
 
-* drug loading content on the carrier, :math:`DLC = r / (1 + r)` (cargo over core + cargo);
-* drug loading content on the coated particle, :math:`DLC_{coated} = r / (1 + r + m)`
+* drug loading content on the carrier, ``DLC = r / (1 + r)`` (cargo over core + cargo);
+* drug loading content on the coated particle, ``DLC_coated = r / (1 + r + m)``
   (membrane protein counted in the particle mass);
-* loading capacity, :math:`r` itself (cargo per carrier mass);
-* encapsulation efficiency, :math:`EE = r / r_{fed}` when the amount fed is known.
+* loading capacity, ``r`` itself (cargo per carrier mass);
+* encapsulation efficiency, ``EE = r / r_fed`` when the amount fed is known.
 """
 
 from __future__ import annotations

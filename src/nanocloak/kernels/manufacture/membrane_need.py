@@ -1,9 +1,9 @@
 """Membrane area and protein needed to coat a batch: the surface-area balance at the mid-plane.
 
-A particle of mid-plane area :math:`A_{mid}` (Steiner's formula at offset
-gap + bilayer/2, see :mod:`.geometry`) needs that much bilayer. A batch of core mass
-:math:`m` holds :math:`N = m / m_p` particles and needs :math:`N A_{mid}` of membrane, i.e.
-:math:`\\sigma N A_{mid}` of membrane protein for a membrane of protein areal density σ.
+A particle of mid-plane area ``A_mid`` (Steiner's formula at offset
+gap + bilayer/2, see ``.geometry``) needs that much bilayer. A batch of core mass
+``m`` holds ``N = m / m_p`` particles and needs ``N A_mid`` of membrane, i.e.
+σ·N·A_mid of membrane protein for a membrane of protein areal density σ.
 Practice uses an excess (the membrane-protein : core mass ratio); ``excess_ratio`` compares it
 with the area-matched minimum (Hu 2011; Hu 2015 area-matched controls).
 """
@@ -96,8 +96,8 @@ def hybrid_protein_density(
 ) -> float:
     """Protein areal density of a hybrid membrane mixed by protein-mass fractions (mg/m²).
 
-    Protein mass P splits as :math:`P f_i`, carrying area :math:`P f_i / \\sigma_i`, so
-    :math:`\\sigma = 1 / \\sum_i f_i / \\sigma_i` (a harmonic mean).
+    Protein mass P splits as ``P f_i``, carrying area P·f_i/σ_i, so
+    σ = 1 / Σ_i (f_i/σ_i) (a harmonic mean).
     """
     return 1.0 / sum(f / s for f, s in zip(fractions, densities_mg_per_m2, strict=True))
 

@@ -196,6 +196,7 @@ class SonicationParams:
 
 
 HEAT_RISK_TEMPERATURE_C = 42.0
+WATER_BOILING_POINT_C = 100.0
 
 
 def sonication(
@@ -210,9 +211,10 @@ def sonication(
 ) -> ProcessOutcome:
     """Bath or probe sonication.
 
-    Absorbed power :math:`P_a = \\eta P\\,\\mathrm{duty}` gives an energy density
-    :math:`E = P_a t / V` (J/mL) whose ratio to the reference sets the event count. The sample
-    heats as :math:`T(t) = T_0 + (P_a/hA)(1 - e^{-t/\\tau})`, :math:`\\tau = m c / hA`; protein
+    Absorbed power P_a = η·P·duty gives an energy density
+    ``E = P_a t / V`` (J/mL) whose ratio to the reference sets the event count. The sample
+    heats as T(t) = T₀ + (P_a/hA)(1 − exp(−t/τ)), τ = m·c/hA, until it boils (the
+    excess power then goes into evaporation and T stays at 100 °C); protein
     function decays by cavitation (∝ E) and by Arrhenius denaturation along T(t).
     """
     sample_ml = min(batch_volume_ml, params.max_sample_volume_ml)
@@ -224,7 +226,9 @@ def sonication(
     tau_s = sample_ml * WATER_HEAT_CAPACITY_J_PER_ML_K / params.tube_heat_transfer_w_per_k
     plateau = absorbed_w / params.tube_heat_transfer_w_per_k
     times = np.linspace(0.0, seconds, 201)
-    temperature = start_temperature_c + plateau * (1.0 - np.exp(-times / tau_s))
+    temperature = np.minimum(
+        start_temperature_c + plateau * (1.0 - np.exp(-times / tau_s)), WATER_BOILING_POINT_C
+    )
     thermal = float(np.trapezoid(stability.rate_per_min(temperature), times / 60.0))
     cavitation = params.cavitation_loss_per_kj_per_ml * energy / 1000.0 * stability.damage_factor
     retention = math.exp(-thermal - cavitation)
@@ -232,7 +236,9 @@ def sonication(
     hands_on = params.hands_on_share * wall
     peak = float(temperature[-1])
     warnings = []
-    if peak > HEAT_RISK_TEMPERATURE_C:
+    if peak >= WATER_BOILING_POINT_C:
+        warnings.append("the sample would boil: far too much power for its volume")
+    elif peak > HEAT_RISK_TEMPERATURE_C:
         warnings.append(
             f"sample reaches {peak:.0f} °C: heat risk to membrane proteins; "
             "use an ice bath, pulses or less power"
@@ -284,8 +290,8 @@ def poration_share(
 ) -> float:
     """Share of vesicles whose induced transmembrane voltage exceeds the critical voltage.
 
-    Schwan's equation with charging: :math:`\\Delta V = 1.5 E r (1 - e^{-t/\\tau})`,
-    :math:`\\tau = r C_m (\\rho_i + \\rho_e/2)` (Kotnik 2019), evaluated over log-normal radii.
+    Schwan's equation with charging: ΔV = 1.5·E·r·(1 − exp(−t/τ)),
+    τ = r·C_m·(ρ_i + ρ_e/2) (Kotnik 2019), evaluated over log-normal radii.
     """
     quantiles = np.linspace(0.0025, 0.9975, 400)
     radii_m = 0.5e-9 * vesicle_median_nm * np.exp(math.log(vesicle_gsd) * ndtri(quantiles))
@@ -312,7 +318,7 @@ def electroporation(
 
     A particle stays ``zone_volume / flow`` in the pulsed zone and receives
     ``pulse_rate × residence`` pulses; each pulse porates the share of vesicles given by
-    :func:`poration_share`, and a porated vesicle takes up a particle with the entry probability.
+    ``poration_share``, and a porated vesicle takes up a particle with the entry probability.
     """
     field_v_per_m = voltage_v / (gap_nm * 1e-9)
     porated = poration_share(

@@ -1,15 +1,15 @@
 """Hydrodynamic size distribution, DLS Z-average and PDI, shell thickness and zeta potential.
 
-Per particle: hydrodynamic diameter :math:`d_h = d_{core} + 2 t_{shell} c` (the shell adds
-its thickness where the membrane covers), and zeta potential :math:`\\zeta = c\\,\\zeta_{mem} +
-(1-c)\\,\\zeta_{core}` (area-weighted mean field of the two surfaces). Particles below the
+Per particle: hydrodynamic diameter ``d_h = d_core + 2 t_shell c`` (the shell adds
+its thickness where the membrane covers), and zeta potential ``\\zeta = c\\,\\zeta_{mem} +
+(1-c)\\,\\zeta_{core}`` (area-weighted mean field of the two surfaces). Particles below the
 individual-uptake coating threshold expose bare patches and pair with the given probability; a
-pair's diameter is taken as the volume-equivalent sphere :math:`2^{1/3} d` (a lower bound of its
+pair's diameter is taken as the volume-equivalent sphere ``2^(1/3)·d`` (a lower bound of its
 hydrodynamic size). Extrusion breaks up pairs larger than the pore.
 
-DLS weights each particle by scattered intensity :math:`\\propto d^6` (Rayleigh); the Z-average
+DLS weights each particle by scattered intensity ∝ d⁶ (Rayleigh); the Z-average
 is the intensity-weighted harmonic mean and the PDI is the intensity-weighted relative variance
-:math:`\\sigma_I^2/\\bar d_I^2` (ISO 22412 cumulant equivalent for a narrow distribution).
+σ_I²/d̄_I² (ISO 22412 cumulant equivalent for a narrow distribution).
 Units: nm, mV.
 """
 
@@ -40,6 +40,8 @@ class SizeOutcome:
         Number-weighted mean and SD of diameters (nm).
     paired_share
         Share of particles sitting in pairs.
+    paired
+        Whether each input particle sits in a pair (same order as the input).
     zeta_mean_mv, zeta_sd_mv
         Mean and SD of particle zeta potential (mV).
     """
@@ -50,6 +52,7 @@ class SizeOutcome:
     number_mean_nm: float
     number_sd_nm: float
     paired_share: float
+    paired: NDArray[np.bool_]
     zeta_mean_mv: float
     zeta_sd_mv: float
 
@@ -110,6 +113,7 @@ def size_and_charge(
         float(diameters.mean()),
         float(diameters.std()),
         2 * n_pairs / coverage.size,
+        ~keep,
         float(zeta.mean()),
         float(zeta.std()),
     )

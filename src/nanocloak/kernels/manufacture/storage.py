@@ -1,9 +1,9 @@
 """Storage at 4 °C: loss of membrane-protein function and colloidal stability over days.
 
-Protein function decays first-order with a half-life :math:`t_{1/2}`. Particles pair at a rate
-proportional to their uncoated area share, :math:`k (1 - c_i)`, so fully coated particles stay
+Protein function decays first-order with a half-life ``t½``. Particles pair at a rate
+proportional to their uncoated area share, ``k (1 - c_i)``, so fully coated particles stay
 single (Hu 2011: coated particles do not aggregate; bare ones do). The mean hydrodynamic size
-grows as pairs (volume-equivalent diameter :math:`2^{1/3} d`) replace singles. Units: days, nm.
+grows as pairs (volume-equivalent diameter ``2^(1/3)·d``) replace singles. Units: days, nm.
 """
 
 from __future__ import annotations
@@ -35,10 +35,16 @@ def store_cold(
     coverage: FloatArray,
     diameters_nm: FloatArray,
     pairing_rate_per_day: float,
+    already_paired: NDArray[np.bool_],
 ) -> StorageOutcome:
-    """Protein function and aggregation of the coated particles stored at 4 °C."""
+    """Protein function and aggregation of the coated particles stored at 4 °C.
+
+    ``diameters_nm`` are single-particle sizes (nm); ``already_paired`` marks particles that
+    left assembly in a pair: they stay paired.
+    """
     function = initial_function * 0.5 ** (days / half_life_days)
     pair_probability = 1.0 - np.exp(-pairing_rate_per_day * np.outer(days, 1.0 - coverage))
+    pair_probability[:, already_paired] = 1.0
     paired = pair_probability.mean(axis=1)
     growth = 1.0 + (PAIR_DIAMETER_FACTOR - 1.0) * pair_probability
     mean_diameter = (growth * diameters_nm[None, :]).mean(axis=1)
