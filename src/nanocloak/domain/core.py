@@ -153,6 +153,14 @@ class Core(DomainModel):
                 self.geometry.kind,
                 f"one of {entry.geometries} for {entry.name}",
             )
+        if self.geometry.kind == "shell" and "core_density" not in entry.properties:
+            raise SpecificationError(
+                "core.geometry.kind",
+                "shell",
+                f"a material with a known inner-core density for a core-shell geometry; "
+                f"{entry.name} has none",
+                "For an upconversion core with mesoporous silica use silica_shell = '10 nm'.",
+            )
         if self.silica_shell is not None and self.geometry.kind not in ("sphere", "cluster"):
             raise SpecificationError(
                 "core.silica_shell",

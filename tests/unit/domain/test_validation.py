@@ -239,3 +239,36 @@ def test_specs_are_frozen(rbc_extrusion: dict[str, Any]) -> None:
     design = design_from_dict(rbc_extrusion)
     with pytest.raises(ValueError, match="frozen"):
         design.name = "other"  # type: ignore[misc]
+
+
+def test_ratio_needs_its_unit_and_rcf_is_not_grams(rbc_extrusion: dict[str, Any]) -> None:
+    message = _problems(_set(rbc_extrusion, "preparation.membrane_to_core_ratio", "1"))
+    assert "e.g. '1 mg/mg'" in message
+    data = _set(rbc_extrusion, "preparation.separation.centrifugation.0.rcf", "800 g")
+    assert "relative centrifugal force such as '3200 xg'" in _problems(data)
+
+
+def test_rule_errors_name_the_offending_field(rbc_extrusion: dict[str, Any]) -> None:
+    data = _set(rbc_extrusion, "membrane.sources", [{"cell": "4t1", "blood_group": "O-"}])
+    assert "membrane.sources.0.blood_group: got 'O-'" in _problems(data)
+    data = _set(rbc_extrusion, "preparation.separation.lysis", "freeze_thaw")
+    assert "preparation.separation.freeze_thaw_cycles:" in _problems(data)
+
+
+def test_mesopore_sizes_are_accepted_for_porous_cores(rbc_extrusion: dict[str, Any]) -> None:
+    data = _set(
+        rbc_extrusion,
+        "core",
+        {
+            "material": "msn",
+            "geometry": {"kind": "sphere", "diameter": "100 nm"},
+            "porosity": {
+                "pore_diameter": "3 nm",
+                "pore_volume": "1 cm^3/g",
+                "surface_area": "900 m^2/g",
+            },
+        },
+    )
+    core = design_from_dict(data).core
+    assert core.porosity is not None
+    assert core.porosity.pore_diameter is not None

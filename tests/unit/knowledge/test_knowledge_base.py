@@ -142,3 +142,9 @@ def test_aliases_do_not_collide_across_entries() -> None:
 def test_core_densities_are_physical(material: str) -> None:
     density = loader.core_materials()[material].density.to("g/cm^3")
     assert 0.5 < density < 20.0
+
+
+def test_core_shell_materials_know_their_inner_density() -> None:
+    for key, entry in loader.core_materials().items():
+        if "shell" in entry.geometries:
+            assert "core_density" in entry.properties, key

@@ -191,3 +191,18 @@ def test_a_pore_far_below_the_cores_is_an_input_error() -> None:
     data["preparation"]["assembly"]["pore_size"] = "50 nm"
     with pytest.raises(SpecificationError, match="pore larger than the cores"):
         _run(data)
+
+
+def test_upconversion_core_with_a_mesoporous_silica_shell_designs() -> None:
+    data = example_dict("rbc_mnc_extrusion.toml")
+    data["core"] = {
+        "material": "ucnp_yb_er",
+        "silica_shell": "15 nm",
+        "geometry": {"kind": "sphere", "diameter": "40 nm"},
+    }
+    bare = copy.deepcopy(data)
+    del bare["core"]["silica_shell"]
+    shelled, plain = _run(data), _run(bare)
+    # a 70-nm shelled particle weighs more than its 40-nm core alone, so fewer per mg
+    assert shelled.metric("particles_per_mg") < plain.metric("particles_per_mg")
+    assert shelled.metric("number_mean_diameter_nm") > plain.metric("number_mean_diameter_nm") + 20
