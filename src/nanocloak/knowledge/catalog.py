@@ -67,6 +67,9 @@ class MembraneSourceEntry(Record):
 
     Cell-level values may be inherited from a parent entry (``inherits``), e.g. every cancer
     line inherits the generic cancer-cell values unless it gives its own.
+    ``membrane_protein_density`` is plasma-membrane protein per membrane area (protein per cell
+    = density × ``membrane_area``); ``membrane_purity`` is the share of BCA-measured protein of
+    a membrane preparation that is plasma-membrane protein.
     """
 
     name: str
@@ -79,7 +82,8 @@ class MembraneSourceEntry(Record):
     harvest: Literal["blood", "culture", "bone_marrow"] | None = None
     cell_diameter: Value | None = None
     membrane_area: Value | None = None
-    membrane_protein_per_cell: Value | None = None
+    membrane_protein_density: Value | None = None
+    membrane_purity: Value | None = None
     vesicle_zeta: Value | None = None
     markers: dict[str, Value] = Field(default_factory=dict)
     functions: list[str] = Field(default_factory=list)

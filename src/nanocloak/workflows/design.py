@@ -35,12 +35,11 @@ from nanocloak.workflows.membrane_model import membrane_model
 
 STORAGE_DAYS = np.linspace(0.0, 60.0, 241)
 REVIEW_CELLS_PER_PREP = (2e8, 3e8)
-BLOOD_COUNTS = {
-    "rbc": "rbc_count",
-    "platelet": "platelet_count",
-    "leukocyte": "wbc_count",
-    "neutrophil": "wbc_count",
-    "macrophage": "wbc_count",
+BLOOD_COUNTS = {  # family → (count in species.yaml, share of that count or None)
+    "rbc": ("rbc_count", None),
+    "platelet": ("platelet_count", None),
+    "leukocyte": ("wbc_count", None),
+    "neutrophil": ("wbc_count", "neutrophil_share"),
 }
 
 
@@ -128,6 +127,18 @@ def vesicle_availability(excess_ratio: float) -> float:
     return 1.0 - math.exp(-excess_ratio)
 
 
+def _cells_per_ml_blood(family: str, species_id: str, draw: par.ParameterDraw) -> float:
+    """Donor cells of ``family`` per mL of whole blood of ``species_id``."""
+    count_name, share_name = BLOOD_COUNTS[family]
+    species = loader.species()[species_id]
+    per_ml = draw.value(f"species.{species_id}.{count_name}", getattr(species, count_name), "1/mL")
+    if share_name is not None:
+        per_ml *= draw.value(
+            f"species.{species_id}.{share_name}", species.properties[share_name], "dimensionless"
+        )
+    return per_ml
+
+
 def core_diameters(
     median_nm: float,
     gsd: float,
@@ -191,16 +202,13 @@ def evaluate(
     plans = []
     for source in membrane.sources:
         cells = cells_to_harvest(
-            need.protein_planned_mg * source.fraction,
+            need.protein_planned_mg * source.fraction * source.purity,
             source.protein_per_cell_pg,
             separation.membrane_recovery,
         )
         blood_ml = None
-        count_name = BLOOD_COUNTS.get(source.family) if source.harvest == "blood" else None
-        if count_name is not None:
-            count = getattr(loader.species()[source.donor_species], count_name)
-            per_ml = draw.value(f"species.{source.donor_species}.{count_name}", count, "1/mL")
-            blood_ml = cells / per_ml
+        if source.harvest == "blood" and source.family in BLOOD_COUNTS:
+            blood_ml = cells / _cells_per_ml_blood(source.family, source.donor_species, draw)
         plans.append(
             SourcePlan(
                 source.cell,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nanocloak.domain.membrane import Membrane
+from nanocloak.domain.membrane import Membrane, MembraneSource
 from nanocloak.errors import KnowledgeBaseError
 from nanocloak.kernels.manufacture.membrane_need import hybrid_protein_density
 from nanocloak.knowledge import loader
+from nanocloak.knowledge.catalog import MembraneSourceEntry
+from nanocloak.knowledge.schema import Value
 from nanocloak.results.design import MarkerContent
 from nanocloak.workflows.parameters import ParameterDraw
 
@@ -16,7 +18,12 @@ PG_PER_UM2_TO_MG_PER_M2 = 1000.0
 
 @dataclass(frozen=True, slots=True)
 class SourceModel:
-    """One membrane source: its share and the numbers that size its harvest."""
+    """One membrane source: its share and the numbers that size its harvest.
+
+    ``protein_per_cell_pg`` is plasma-membrane protein per donor cell; ``purity`` the share of
+    BCA-measured preparation protein that is plasma membrane; ``area_share`` the share of the
+    hybrid's membrane area that comes from this source.
+    """
 
     cell: str
     donor_species: str
@@ -24,7 +31,7 @@ class SourceModel:
     harvest: str
     fraction: float
     protein_per_cell_pg: float
-    area_per_cell_um2: float
+    purity: float
     area_share: float
 
 
@@ -32,6 +39,8 @@ class SourceModel:
 class MembraneModel:
     """The (possibly hybrid) membrane as the kernels need it.
 
+    ``protein_density_mg_per_m2`` is BCA-measured preparation protein per m² of plasma
+    membrane it carries: σ/purity per source, mixed harmonically by protein fraction.
     ``markers`` maps each surface marker to its ``MarkerContent`` in the mixed membrane.
     """
 
@@ -41,59 +50,67 @@ class MembraneModel:
     markers: dict[str, MarkerContent]
 
 
+def _required(entry: MembraneSourceEntry, name: str, path: str) -> Value:
+    value = getattr(entry, name)
+    if value is None:
+        raise KnowledgeBaseError(f"{path} lacks {name}, which the manufacture model needs")
+    return value  # type: ignore[no-any-return]
+
+
+def _cell_area_um2(
+    source: MembraneSource, entry: MembraneSourceEntry, draw: ParameterDraw
+) -> float:
+    """Membrane area per donor cell; a species-specific value (e.g. mouse RBC) wins."""
+    path = f"membrane_sources.{source.cell}"
+    species_area = loader.species()[source.donor_species].properties.get(
+        f"{entry.family}_membrane_area"
+    )
+    if species_area is not None:
+        return draw.value(
+            f"species.{source.donor_species}.{entry.family}_membrane_area", species_area, "um^2"
+        )
+    return draw.value(f"{path}.membrane_area", _required(entry, "membrane_area", path), "um^2")
+
+
 def membrane_model(membrane: Membrane, draw: ParameterDraw) -> MembraneModel:
-    """Protein areal density (harmonic mix), zeta and markers of ``membrane``."""
+    """Protein per area (harmonic mix by protein fraction), zeta and markers of ``membrane``."""
     table = loader.membrane_sources()
-    densities, zetas, protein, areas = [], [], [], []
+    crude_densities, zetas, models = [], [], []
     for source in membrane.sources:
         entry = table[source.cell]
         path = f"membrane_sources.{source.cell}"
-        if (
-            entry.membrane_protein_per_cell is None
-            or entry.membrane_area is None
-            or entry.vesicle_zeta is None
-        ):
-            raise KnowledgeBaseError(
-                f"{path} lacks membrane_protein_per_cell, membrane_area or vesicle_zeta"
-            )
-        per_cell = draw.value(
-            f"{path}.membrane_protein_per_cell", entry.membrane_protein_per_cell, "pg"
+        sigma = draw.value(
+            f"{path}.membrane_protein_density",
+            _required(entry, "membrane_protein_density", path),
+            "mg/m^2",
         )
-        area = draw.value(f"{path}.membrane_area", entry.membrane_area, "um^2")
-        species_area = loader.species()[source.donor_species].properties.get(
-            f"{entry.family}_membrane_area"
+        purity = draw.value(
+            f"{path}.membrane_purity", _required(entry, "membrane_purity", path), "dimensionless"
         )
-        if species_area is not None:
-            # the entry describes one species' cell; the donor's cells differ in size, so the
-            # protein per cell scales with area at the same areal protein density
-            donor_area = draw.value(
-                f"species.{source.donor_species}.{entry.family}_membrane_area", species_area, "um^2"
-            )
-            per_cell *= donor_area / area
-            area = donor_area
-        densities.append(per_cell / area * PG_PER_UM2_TO_MG_PER_M2)
-        zetas.append(draw.value(f"{path}.vesicle_zeta", entry.vesicle_zeta, "mV"))
-        protein.append(per_cell)
-        areas.append(area)
+        zetas.append(
+            draw.value(f"{path}.vesicle_zeta", _required(entry, "vesicle_zeta", path), "mV")
+        )
+        crude_densities.append(sigma / purity)
+        per_cell_pg = sigma * _cell_area_um2(source, entry, draw) / PG_PER_UM2_TO_MG_PER_M2
+        models.append((source, entry, per_cell_pg, purity))
     fractions = tuple(s.fraction for s in membrane.sources)
-    sigma = hybrid_protein_density(fractions, tuple(densities))
-    area_shares = [f / d * sigma for f, d in zip(fractions, densities, strict=True)]
+    crude = hybrid_protein_density(fractions, tuple(crude_densities))
+    area_shares = [f / d * crude for f, d in zip(fractions, crude_densities, strict=True)]
     sources = tuple(
         SourceModel(
-            s.cell,
-            s.donor_species,
-            table[s.cell].family,
-            table[s.cell].harvest or "culture",
-            s.fraction,
-            protein[i],
-            areas[i],
-            area_shares[i],
+            source.cell,
+            source.donor_species,
+            entry.family,
+            entry.harvest or "culture",
+            source.fraction,
+            per_cell,
+            purity,
+            share,
         )
-        for i, s in enumerate(membrane.sources)
+        for (source, entry, per_cell, purity), share in zip(models, area_shares, strict=True)
     )
-    markers = _mix_markers(membrane, area_shares)
     zeta = sum(share * z for share, z in zip(area_shares, zetas, strict=True))
-    return MembraneModel(sigma, zeta, sources, markers)
+    return MembraneModel(crude, zeta, sources, _mix_markers(membrane, area_shares))
 
 
 def _mix_markers(membrane: Membrane, area_shares: list[float]) -> dict[str, MarkerContent]:
