@@ -46,4 +46,5 @@ ELECTROPORATION = {
     "flow_rate": "20 uL/min",
     "electrode_gap": "20 um",
     "zone_volume": "2 uL",
+    "buffer_conductivity": "0.02 S/m",
 }

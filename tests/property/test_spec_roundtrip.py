@@ -39,7 +39,7 @@ assemblies = st.one_of(
         st.sampled_from([0.25, 0.5, 1.0]),
     ),
     st.builds(
-        lambda volts, flow: {
+        lambda volts, flow, conductivity: {
             "method": "microfluidic_electroporation",
             "pulse_voltage": f"{volts} V",
             "pulse_width": "200 us",
@@ -47,9 +47,11 @@ assemblies = st.one_of(
             "flow_rate": f"{flow} uL/min",
             "electrode_gap": "20 um",
             "zone_volume": "2 uL",
+            "buffer_conductivity": f"{conductivity:g} S/m",
         },
         st.integers(1, 500),
         st.integers(1, 1000),
+        st.floats(1e-4, 2.0, allow_nan=False),
     ),
     st.builds(
         lambda hours, stir: {

@@ -15,7 +15,7 @@ from nanocloak.io.files import write_text_atomic
 from nanocloak.io.specs import load_design
 from nanocloak.results.design import METRICS, DesignResult, fmt
 from nanocloak.results.protocol import protocol_steps
-from nanocloak.workflows import design as run_design
+from nanocloak.workflows.design import design as run_design
 
 console = Console()
 

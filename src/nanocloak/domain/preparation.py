@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictInt, model_validator
 
 from nanocloak.domain.base import (
     Acceleration,
+    Conductivity,
     DomainModel,
     Duration,
     FlowRate,
@@ -43,12 +44,12 @@ class VesicleSeparation(DomainModel):
     """
 
     lysis: Literal["hypotonic", "freeze_thaw"] = "hypotonic"
-    freeze_thaw_cycles: int | None = Field(default=None, ge=1, le=10)
+    freeze_thaw_cycles: StrictInt | None = Field(default=None, ge=1, le=10)
     protease_inhibitor: bool = True
     cholesterol_added: bool = False
     divalent_ions: list[Literal["MgCl2", "CaCl2"]] = Field(default_factory=list)
     centrifugation: list[CentrifugationStep] = Field(min_length=1, max_length=8)
-    washes: int = Field(default=2, ge=0, le=10)
+    washes: StrictInt = Field(default=2, ge=0, le=10)
     vesicle_pore_size: PoreSize = "200 nm"
 
     @model_validator(mode="after")
@@ -65,6 +66,14 @@ class VesicleSeparation(DomainModel):
                 self.freeze_thaw_cycles,
                 "no cycles for hypotonic lysis",
             )
+        if self.centrifugation[-1].keep != "pellet":
+            raise SpecificationError(
+                "preparation.separation.centrifugation.keep",
+                self.centrifugation[-1].keep,
+                "'pellet' for the last step: the membrane is collected as a pellet",
+                "Steps that remove nuclei or mitochondria keep the supernatant; the final "
+                "high-speed step pellets the membrane.",
+            )
         return self
 
 
@@ -73,7 +82,7 @@ class Extrusion(DomainModel):
 
     method: Literal["extrusion"] = "extrusion"
     pore_size: PoreSize
-    passes: int = Field(ge=1, le=41)
+    passes: StrictInt = Field(ge=1, le=41)
     temperature: ProcessTemperature = "25 degC"
 
 
@@ -111,6 +120,8 @@ class Electroporation(DomainModel):
 
     The field in the electroporation zone is ``pulse_voltage / electrode_gap``; a particle
     spends ``zone_volume / flow_rate`` in the zone and receives ``pulse_rate`` pulses per second.
+    ``buffer_conductivity`` is that of the electroporation buffer (PBS ~1.4 S/m; sucrose-based
+    electroporation buffers ~0.01–0.1 S/m): it sets Joule heating and membrane charging.
     """
 
     method: Literal["microfluidic_electroporation"] = "microfluidic_electroporation"
@@ -120,6 +131,7 @@ class Electroporation(DomainModel):
     flow_rate: FlowRate
     electrode_gap: GapLength
     zone_volume: ZoneVolume
+    buffer_conductivity: Conductivity
     temperature: ProcessTemperature = "25 degC"
 
     @model_validator(mode="after")

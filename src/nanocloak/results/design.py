@@ -37,9 +37,9 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "membrane_recovery": ("Membrane recovered from cells", "fraction", "process"),
     "processing_time_h": ("Processing time (separation to product)", "h", "process"),
     "assembly_time_min": ("Assembly step time", "min", "process"),
-    "hands_on_h": ("Hands-on time", "h", "process"),
     "relative_cost": ("Assembly cost (relative units)", "RCU", "process"),
-    "throughput_ml_per_h": ("Assembly throughput", "mL/h", "process"),
+    "assembly_hands_on_min": ("Assembly hands-on time", "min", "process"),
+    "ml_per_hands_on_hour": ("Batch volume per assembly hands-on hour", "mL/h", "process"),
     "peak_temperature_c": ("Peak sample temperature", "°C", "process"),
     "excess_ratio": ("Membrane supplied / area-matched need", "-", "membrane"),
     "protein_needed_mg": ("Membrane protein, area-matched minimum", "mg", "membrane"),
@@ -71,13 +71,15 @@ class MarkerContent:
 
 @dataclass(frozen=True, slots=True)
 class SourcePlan:
-    """What to harvest for one membrane source: cells, blood volume (blood cells), protein."""
+    """What to harvest for one membrane source: cells, blood volume (blood cells), BCA protein
+    (mg) and the share of the cells' membrane the separation recovers."""
 
     cell: str
     fraction: float
     cells: float
     blood_ml: float | None
     protein_mg: float
+    membrane_recovery: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ class DesignResult:
     spec: Design
     nominal: Evaluation
     bands: dict[str, tuple[float, float]]
+    ensemble: tuple[dict[str, float], ...]
     parameters_used: dict[str, Value]
     seed: int
     n_particles: int
@@ -117,6 +120,17 @@ class DesignResult:
     def metric(self, name: str) -> float:
         """The nominal value of a metric (see ``METRICS``)."""
         return self.nominal.metrics[name]
+
+    def share_above(self, other: DesignResult, name: str) -> float:
+        """Share of paired ensemble members in which this design's ``name`` exceeds ``other``'s.
+
+        Designs run with the same seed draw every shared parameter alike, so this is the
+        probability that the ranking holds across the literature ranges.
+        """
+        pairs = list(zip(self.ensemble, other.ensemble, strict=False))
+        if not pairs:
+            return float(self.metric(name) > other.metric(name))
+        return sum(mine[name] > theirs[name] for mine, theirs in pairs) / len(pairs)
 
     def coverage_histogram(self) -> list[tuple[float, float, float]]:
         """(bin low, bin high, share of particles) over coating degree in 10 % bins."""

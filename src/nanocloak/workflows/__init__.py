@@ -1,5 +1,4 @@
-"""Verbs that bridge the domain specs and the kernels (units stripped here, once)."""
+"""Verbs that bridge the domain specs and the kernels (units stripped here, once).
 
-from nanocloak.workflows.design import design
-
-__all__ = ["design"]
+``nanocloak.workflows.design.design`` predicts manufacture and characterization of a design.
+"""

@@ -1,17 +1,20 @@
 """Knowledge-base values → kernel parameter bundles, at their used value or drawn from ranges.
 
 A ``ParameterDraw`` reads every value through one function, so the same code builds the
-nominal parameter set and each member of the uncertainty ensemble (uniform within each
-literature range). It records which knowledge-base paths and sources were used.
+nominal parameter set and each member of the uncertainty ensemble. Ensemble member *k* draws
+each ranged value uniformly within its range from a generator seeded by (seed, k, the value's
+path), so a value gets the same draw in every design: ensembles of two designs are paired and
+their difference is not blurred by independent draws. The draw records which values it used.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from nanocloak.kernels.manufacture.processes import (
+from nanocloak.kernels.manufacture.assembly import (
     CoIncubationParams,
     CostRates,
     ElectroporationParams,
@@ -26,18 +29,20 @@ from nanocloak.knowledge.schema import Value
 
 @dataclass
 class ParameterDraw:
-    """Reads knowledge-base values: the used value, or a uniform draw within the range."""
+    """Reads knowledge-base values: the used value, or member ``member``'s draw in its range."""
 
-    rng: np.random.Generator | None = None
+    seed: int = 0
+    member: int | None = None
     used: dict[str, Value] = field(default_factory=dict)
 
     def value(self, path: str, value: Value, unit: str) -> float:
-        """``value`` in ``unit``; drawn within its range when this draw has a generator."""
+        """``value`` in ``unit``; drawn within its range for an ensemble member."""
         self.used[path] = value
-        if self.rng is None or not value.is_range:
+        if self.member is None or not value.is_range:
             return value.to(unit)
         low, high = value.bounds(unit)
-        return float(self.rng.uniform(low, high))
+        rng = np.random.default_rng([self.seed, self.member, zlib.crc32(path.encode())])
+        return float(rng.uniform(low, high))
 
     def method(self, step: str, name: str, unit: str = "dimensionless") -> float:
         """A constant of the manufacture model from ``methods.yaml``."""
@@ -50,20 +55,28 @@ class ParameterDraw:
 
 def separation_params(draw: ParameterDraw) -> SeparationParams:
     """Constants of vesicle separation."""
-    m = draw.method
+
+    def m(name: str, unit: str = "dimensionless") -> float:
+        return draw.method("separation", name, unit)
+
     return SeparationParams(
-        m("separation", "hypotonic_lysis_recovery"),
-        m("separation", "freeze_thaw_lysis_per_cycle"),
-        m("separation", "freeze_thaw_protein_retention_per_cycle"),
-        m("separation", "spin_recovery"),
-        m("separation", "wash_recovery"),
-        m("separation", "vesicle_extrusion_recovery"),
-        m("separation", "protein_retention_without_inhibitor"),
-        m("separation", "hypotonic_lysis_time", "min"),
-        m("separation", "freeze_thaw_cycle_time", "min"),
-        m("separation", "spin_handling_time", "min"),
-        m("separation", "wash_time", "min"),
-        m("separation", "vesicle_extrusion_time", "min"),
+        m("hypotonic_lysis_recovery"),
+        m("freeze_thaw_lysis_per_cycle"),
+        m("freeze_thaw_protein_retention_per_cycle"),
+        m("spin_handling_recovery"),
+        m("wash_recovery"),
+        m("vesicle_extrusion_recovery"),
+        m("protein_retention_without_inhibitor"),
+        m("fragment_gsd"),
+        m("membrane_density_excess", "g/mL"),
+        draw.physics("bilayer_thickness", "nm"),
+        m("buffer_viscosity", "mPa*s"),
+        m("tube_liquid_height", "mm"),
+        m("hypotonic_lysis_time", "min"),
+        m("freeze_thaw_cycle_time", "min"),
+        m("spin_handling_time", "min"),
+        m("wash_time", "min"),
+        m("vesicle_extrusion_time", "min"),
     )
 
 
@@ -71,16 +84,20 @@ def protein_stability(
     draw: ParameterDraw, stabilizers: bool, protease_inhibitor: bool
 ) -> ProteinStability:
     """Arrhenius protein-function loss, slowed by cholesterol/divalent-ion stabilizers."""
-    m = draw.method
-    factor = m("separation", "stabilizer_damage_factor") if stabilizers else 1.0
+
+    def m(name: str, unit: str = "dimensionless") -> float:
+        return draw.method("protein_stability", name, unit)
+
+    factor = draw.method("separation", "stabilizer_damage_factor") if stabilizers else 1.0
     return ProteinStability(
-        m("protein_stability", "denaturation_rate_at_reference", "1/min"),
-        m("protein_stability", "reference_temperature", "degC"),
-        m("protein_stability", "denaturation_activation_energy", "J/mol"),
-        m("protein_stability", "proteolysis_rate_without_inhibitor", "1/min"),
-        m("protein_stability", "proteolysis_activation_energy", "J/mol"),
+        m("denaturation_rate_at_reference", "1/min"),
+        m("reference_temperature", "degC"),
+        m("denaturation_activation_energy", "J/mol"),
+        m("proteolysis_rate_without_inhibitor", "1/min"),
+        m("proteolysis_activation_energy", "J/mol"),
         factor,
         protease_inhibitor,
+        m("heat_risk_temperature", "degC"),
     )
 
 
@@ -94,68 +111,83 @@ def cost_rates(draw: ParameterDraw, step: str) -> CostRates:
 
 def extrusion_params(draw: ParameterDraw) -> ExtrusionParams:
     """Constants of co-extrusion."""
-    m = draw.method
+
+    def m(name: str, unit: str = "dimensionless") -> float:
+        return draw.method("extrusion", name, unit)
+
     return ExtrusionParams(
-        m("extrusion", "fusion_probability_per_pass"),
-        m("extrusion", "reseal_probability"),
-        m("extrusion", "adsorption_loss_per_pass"),
-        m("extrusion", "dead_volume_per_run", "mL"),
-        m("extrusion", "run_volume", "mL"),
-        m("extrusion", "time_per_pass", "min"),
-        m("extrusion", "setup_time_per_run", "min"),
-        m("extrusion", "shear_protein_loss_per_pass"),
-        m("extrusion", "consumables_cost_per_run"),
-        m("coating", "reference_vesicle_gsd"),
+        m("fusion_probability_per_pass"),
+        m("reseal_probability"),
+        m("adsorption_loss_per_pass"),
+        m("dead_volume_per_run", "mL"),
+        m("run_volume", "mL"),
+        m("time_per_pass", "min"),
+        m("reference_pore", "nm"),
+        m("setup_time_per_run", "min"),
+        m("shear_protein_loss_per_pass"),
+        m("consumables_cost_per_run"),
+        m("hands_on_share"),
+        draw.method("coating", "reference_vesicle_gsd"),
     )
 
 
 def sonication_params(draw: ParameterDraw, mode: str) -> SonicationParams:
     """Constants of bath or probe sonication."""
-    m = draw.method
+
+    def m(name: str, unit: str = "dimensionless") -> float:
+        return draw.method("sonication", name, unit)
+
     return SonicationParams(
-        m("sonication", f"coupling_efficiency_{mode}"),
-        m("sonication", "reference_energy_density", "J/mL"),
-        m("sonication", "fragment_diameter", "nm"),
-        m("sonication", "fragment_gsd"),
-        m("sonication", "reseal_probability"),
-        m("sonication", "cavitation_protein_loss_per_kj_per_ml", "mL/kJ"),
-        m("sonication", "tube_heat_transfer", "W/K"),
-        m("sonication", "consumables_cost_per_batch"),
-        m("sonication", "setup_time", "min"),
-        m("sonication", "max_sample_volume", "mL"),
-        m("sonication", "hands_on_share"),
+        m(f"coupling_efficiency_{mode}"),
+        m("bath_volume", "mL") if mode == "bath" else None,
+        m("reference_energy_density", "J/mL"),
+        m("fragment_diameter", "nm"),
+        m("fragment_gsd"),
+        m("reseal_probability"),
+        m("cavitation_protein_loss_per_kj_per_ml", "mL/kJ"),
+        m("tube_heat_transfer", "W/K"),
+        m("consumables_cost_per_batch"),
+        m("setup_time", "min"),
+        m("max_sample_volume", "mL"),
+        m("hands_on_share"),
     )
 
 
 def electroporation_params(draw: ParameterDraw) -> ElectroporationParams:
     """Constants of microfluidic electroporation."""
-    step = "microfluidic_electroporation"
-    m = draw.method
+
+    def m(name: str, unit: str = "dimensionless") -> float:
+        return draw.method("microfluidic_electroporation", name, unit)
+
     return ElectroporationParams(
-        m(step, "critical_transmembrane_voltage", "V"),
-        m(step, "membrane_capacitance", "F/m^2"),
-        m(step, "buffer_resistivity", "ohm*m"),
-        m(step, "entry_probability_per_pulse"),
-        m(step, "reseal_probability"),
-        m(step, "pulse_protein_loss"),
-        m(step, "dead_volume", "mL"),
-        m(step, "chip_cost_per_batch"),
-        m(step, "setup_time", "min"),
-        m(step, "hands_on_share"),
-        m("coating", "reference_vesicle_gsd"),
+        m("critical_transmembrane_voltage", "V"),
+        m("membrane_capacitance", "F/m^2"),
+        m("lumen_resistivity", "ohm*m"),
+        m("entry_probability_per_pulse"),
+        m("reseal_probability"),
+        m("pulse_protein_loss"),
+        m("dead_volume", "mL"),
+        m("chip_cost_per_batch"),
+        m("setup_time", "min"),
+        m("hands_on_share"),
+        draw.method("coating", "reference_vesicle_gsd"),
     )
 
 
 def co_incubation_params(draw: ParameterDraw) -> CoIncubationParams:
     """Constants of co-incubation."""
-    m = draw.method
+
+    def m(name: str, unit: str = "dimensionless") -> float:
+        return draw.method("co_incubation", name, unit)
+
     return CoIncubationParams(
-        m("co_incubation", "encounter_rate_per_hour", "1/hour"),
-        m("co_incubation", "fusion_activation_energy", "J/mol"),
-        m("co_incubation", "unstirred_factor"),
-        m("co_incubation", "reseal_probability"),
-        m("co_incubation", "consumables_cost_per_batch"),
-        m("co_incubation", "setup_time", "min"),
-        m("co_incubation", "hands_on_share"),
-        m("coating", "reference_vesicle_gsd"),
+        m("encounter_rate_per_hour", "1/hour"),
+        m("reference_temperature", "degC"),
+        m("fusion_activation_energy", "J/mol"),
+        m("unstirred_factor"),
+        m("reseal_probability"),
+        m("consumables_cost_per_batch"),
+        m("setup_time", "min"),
+        m("hands_on_share"),
+        draw.method("coating", "reference_vesicle_gsd"),
     )

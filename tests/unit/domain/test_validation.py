@@ -213,6 +213,7 @@ def test_electroporation_field_below_breakdown(rbc_extrusion: dict[str, Any]) ->
             "pulse_rate": "10 Hz",
             "flow_rate": "20 uL/min",
             "electrode_gap": "10 um",
+            "buffer_conductivity": "0.02 S/m",
             "zone_volume": "2 uL",
         },
     )

@@ -45,7 +45,7 @@ def test_monte_carlo_matches_the_poisson_mixture(events: float, wrap: float, pat
     rng = np.random.default_rng(1)
     areas = np.full(N, 100.0)
     draws = _constant_draws(N, K, 400.0, patch, rng)
-    coverage = coverage_for_rate(events, areas, wrap, draws)
+    coverage = coverage_for_rate(events, areas, wrap, draws).degree
     levels, pmf = analytic_coverage_pmf(events, wrap, patch, K)
     assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
     mean_exact = float(np.dot(levels, pmf))
@@ -60,33 +60,57 @@ def test_small_vesicles_cannot_envelop_and_give_small_patches() -> None:
     """A vesicle with a quarter of the particle's area never wraps and covers ≤ 1/4 per patch."""
     rng = np.random.default_rng(2)
     draws = _constant_draws(5000, K, 25.0, 1.0, rng)
-    coverage = coverage_for_rate(1.0, np.full(5000, 100.0), 1.0, draws)
+    coverage = coverage_for_rate(1.0, np.full(5000, 100.0), 1.0, draws).degree
     assert np.all(coverage < 1.0)
     single = coverage[(coverage > 0) & (coverage <= 0.25 + 1e-12)]
     assert single.size > 0
 
 
-@settings(max_examples=40, deadline=None)
+def _reference_coverage(
+    events: float, areas: np.ndarray, reseal: float, draws: EventDraws
+) -> tuple[np.ndarray, np.ndarray]:
+    """The coating rules event by event, in plain loops (the specification of the kernel)."""
+    degree, consumed = np.zeros(areas.size), np.zeros(areas.size)
+    rates = events * areas / areas.mean()
+    for i, area in enumerate(areas):
+        uncovered = 1.0
+        for k in range(draws.arrivals.shape[1]):
+            if draws.arrivals[i, k] >= rates[i]:
+                break
+            vesicle = draws.vesicle_area_nm2[i, k]
+            if vesicle >= area and draws.reseal_draw[i, k] < reseal:
+                consumed[i] += vesicle
+                uncovered = 0.0
+                break
+            share = draws.spread[i, k] * min(1.0, vesicle / area)
+            consumed[i] += share * area
+            uncovered *= 1.0 - share
+        degree[i] = 1.0 - uncovered
+    return degree, consumed
+
+
+@settings(max_examples=30, deadline=None)
 @given(st.floats(0.05, 20.0), st.floats(0.0, 1.0), st.floats(1.0, 5e5), st.integers(0, 2**32))
-def test_membrane_on_particles_never_exceeds_the_supply(
+def test_membrane_consumed_never_exceeds_the_supply(
     events: float, reseal: float, supply: float, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    areas = 1e4 * np.exp(0.2 * rng.standard_normal(500))
-    draws = draw_events(500, 32, 150.0, 1.3, 0.5, rng)
+    areas = 1e4 * np.exp(0.2 * rng.standard_normal(120))
+    draws = draw_events(120, 32, 150.0, 1.3, 0.5, 4.0, rng)
     outcome = coat(events, areas, supply, reseal, draws)
-    used = float(np.mean(outcome.coverage * areas))
-    assert used <= supply * (1 + 1e-9)
-    assert np.all((outcome.coverage >= 0) & (outcome.coverage <= 1))
+    degree, consumed = _reference_coverage(outcome.mean_events, areas, reseal, draws)
+    assert outcome.coverage == pytest.approx(degree, abs=1e-9)
+    assert consumed.mean() <= supply * (1 + 1e-9)
+    assert np.all(degree * areas <= consumed + 1e-6)  # covering needs at least that membrane
     assert outcome.mean_events <= events
-    assert 0.0 <= outcome.membrane_used_share <= 1.0
+    assert outcome.membrane_used_share == pytest.approx(min(1.0, consumed.mean() / supply))
 
 
 def test_coverage_grows_with_events() -> None:
     rng = np.random.default_rng(3)
     areas = 1e4 * np.exp(0.1 * rng.standard_normal(2000))
-    draws = draw_events(2000, 48, 120.0, 1.3, 0.5, rng)
-    means = [coverage_for_rate(e, areas, 0.3, draws).mean() for e in (0.0, 0.5, 1, 2, 4, 8)]
+    draws = draw_events(2000, 48, 120.0, 1.3, 0.5, 4.0, rng)
+    means = [coverage_for_rate(e, areas, 0.3, draws).degree.mean() for e in (0.0, 0.5, 1, 2, 4, 8)]
     assert means[0] == 0.0
     assert all(b >= a for a, b in itertools.pairwise(means))
 
@@ -94,7 +118,9 @@ def test_coverage_grows_with_events() -> None:
 def test_supply_limited_coating_uses_all_the_membrane() -> None:
     rng = np.random.default_rng(4)
     areas = np.full(3000, 1e4)
-    draws = draw_events(3000, 48, 200.0, 1.3, 0.5, rng)
+    draws = draw_events(3000, 48, 200.0, 1.3, 0.5, 4.0, rng)
     outcome = coat(20.0, areas, 2e3, 0.5, draws)
     assert outcome.supply_limited
-    assert outcome.membrane_used_share == pytest.approx(1.0, abs=0.01)
+    # consumption rises in steps of one vesicle (mean 1.3e5 nm² / 3000 particles ≈ 2 % of the
+    # 2e3 nm² supply per particle), so the cap lands within ~one step below the supply
+    assert 0.94 <= outcome.membrane_used_share <= 1.0

@@ -114,7 +114,8 @@ def test_rbc_protein_density_range_spans_the_measured_ghost_protein() -> None:
     The literature range of RBC membrane-protein density must contain that measurement.
     """
     rbc = loader.membrane_sources()["rbc"]
-    assert rbc.membrane_protein_density is not None and rbc.membrane_area is not None
+    assert rbc.membrane_protein_density is not None
+    assert rbc.membrane_area is not None
     measured = loader.membrane_physics()["rbc_protein_per_cell_measured"].to("pg")
     density = measured / rbc.membrane_area.to("um^2") * 1000.0  # pg/µm² → mg/m²
     low, high = rbc.membrane_protein_density.bounds("mg/m^2")

@@ -16,9 +16,10 @@ import pytest
 
 from nanocloak.errors import SpecificationError
 from nanocloak.io.specs import design_from_dict
+from nanocloak.kernels.manufacture.coating import vesicle_availability
+from nanocloak.knowledge import loader
 from nanocloak.results.design import DesignResult
-from nanocloak.workflows import design
-from nanocloak.workflows.design import vesicle_availability
+from nanocloak.workflows.design import design
 from tests.conftest import CO_INCUBATION, ELECTROPORATION, SONICATION, example_dict, with_assembly
 
 PARTICLES = 6000
@@ -56,10 +57,14 @@ def test_co_incubation_is_the_least_complete(by_method: dict[str, Any]) -> None:
 def test_extrusion_and_sonication_leave_most_particles_partially_coated(
     by_method: dict[str, Any],
 ) -> None:
-    """Liu 2021 (doi:10.1038/s41467-021-26052-x): up to 90 % only partially coated."""
+    """Liu 2021 (doi:10.1038/s41467-021-26052-x): up to 90 % only partially coated.
+
+    The share partially coated must be a majority yet within the published upper bound.
+    """
+    upper = loader.membrane_physics()["partial_coating_upper_share"].value
     for method in ("extrusion", "sonication"):
         partial = 1.0 - by_method[method].metric("fully_coated_share")
-        assert 0.5 < partial <= 0.95
+        assert 0.5 < partial <= upper
 
 
 def test_electroporation_retains_more_protein_than_extrusion(by_method: dict[str, Any]) -> None:
@@ -144,7 +149,7 @@ def test_hybrid_marker_content_follows_the_mixing_fraction() -> None:
     assert shares[0] > shares[1] > shares[2]
 
 
-def test_same_seed_same_result_and_ranges_bracket_the_prediction() -> None:
+def test_same_seed_same_result_different_seed_different_result() -> None:
     data = example_dict("rbc_mnc_extrusion.toml")
     first, second = _run(data, samples=6), _run(data, samples=6)
     assert first.to_dict() == second.to_dict()
@@ -206,3 +211,35 @@ def test_upconversion_core_with_a_mesoporous_silica_shell_designs() -> None:
     # a 70-nm shelled particle weighs more than its 40-nm core alone, so fewer per mg
     assert shelled.metric("particles_per_mg") < plain.metric("particles_per_mg")
     assert shelled.metric("number_mean_diameter_nm") > plain.metric("number_mean_diameter_nm") + 20
+
+
+def test_electroporation_scales_and_extrusion_does_not() -> None:
+    """At 20 mg (20 mL) the continuous method needs the least operator time per mL."""
+    base = example_dict("rbc_mnc_extrusion.toml")
+    base["batch"]["core_mass"] = "20 mg"
+    extruded = _run(base)
+    pulsed = _run(with_assembly(base, ELECTROPORATION))
+    assert pulsed.metric("ml_per_hands_on_hour") > 1.5 * extruded.metric("ml_per_hands_on_hour")
+    small = _run(example_dict("rbc_mnc_extrusion.toml"))
+    ratio = extruded.metric("assembly_hands_on_min") / small.metric("assembly_hands_on_min")
+    assert ratio == pytest.approx(10.0, rel=0.01)  # ten times the volume, ten times the work
+
+
+def test_the_coating_ranking_holds_across_the_literature_ranges() -> None:
+    """Paired ensembles: electroporation beats extrusion in most parameter draws.
+
+    The coating ranking rests on the methods' resealing probabilities, which are assumptions
+    with wide ranges (methods.yaml); a majority of 20 paired draws must keep it (seen: 70–90 %),
+    while recovery and cost, set by dead volumes and filters, must keep it in nearly all.
+    """
+    base = example_dict("rbc_mnc_extrusion.toml")
+    extruded = design(design_from_dict(base), n_particles=2000, n_samples=20, seed=3)
+    pulsed = design(
+        design_from_dict(with_assembly(base, ELECTROPORATION)),
+        n_particles=2000,
+        n_samples=20,
+        seed=3,
+    )
+    assert pulsed.share_above(extruded, "fully_coated_share") > 0.5
+    assert pulsed.share_above(extruded, "core_recovery") >= 0.9
+    assert pulsed.share_above(extruded, "relative_cost") >= 0.9

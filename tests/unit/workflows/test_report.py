@@ -10,7 +10,7 @@ import pytest
 from nanocloak.io.specs import load_design
 from nanocloak.kernels.manufacture.storage import StorageOutcome, shelf_life_days
 from nanocloak.results.protocol import protocol_steps
-from nanocloak.workflows import design
+from nanocloak.workflows.design import design
 from tests.conftest import EXAMPLES
 
 
@@ -25,7 +25,7 @@ def test_protocol_walks_through_the_three_steps(hybrid_result) -> None:  # type:
     assert steps[0].startswith("Harvest")
     assert "mL of mouse whole blood" in steps[0]
     assert "B16-F10" in steps[1]
-    assert "800 xg for 5 min; keep the pellet" in text
+    assert "20000 xg for 20 min; keep the pellet" in text
     assert "Sonicate the mixture (bath, 100 W, 42 kHz, 3 min)" in text
     assert "1 mg per mg of core" in text
     assert steps[-1].startswith("Store at 4 °C and use within")

@@ -5,7 +5,7 @@ Mechanism
 During assembly each particle meets membrane in *productive events* arriving as a Poisson
 process; particle *i* sees on average λ_i = λ̄·A_i/Ā events
 (encounters scale with particle area). λ̄ is set by the process intensity
-(see ``.processes``) times the membrane excess, and is capped so that the membrane put on
+(see ``.assembly``) times the membrane excess, and is capped so that the membrane put on
 particles never exceeds the membrane supplied (area conservation).
 
 In an event a vesicle of diameter ``d_v`` (log-normal) meets the particle:
@@ -30,14 +30,14 @@ Random numbers are drawn once (common random numbers), so coverage is monotone i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.stats import poisson
 
-FloatArray = NDArray[np.float64]
-BETA_CONCENTRATION = 4.0
+from nanocloak.kernels.arrays import FloatArray
+
 BISECTION_STEPS = 40
 
 
@@ -57,32 +57,60 @@ def draw_events(
     vesicle_median_nm: float,
     vesicle_gsd: float,
     spread_mean: float,
+    spread_concentration: float,
     rng: np.random.Generator,
 ) -> EventDraws:
-    """Draw event arrival times, vesicle areas, resealing draws and patch spreads."""
+    """Draw event arrival times, vesicle areas (nm²), resealing draws and patch spreads.
+
+    Patch spreads are Beta-distributed with mean ``spread_mean`` and concentration
+    (α + β) ``spread_concentration``; vesicle diameters are log-normal (nm).
+    """
     shape = (n_particles, max_events)
     arrivals = np.cumsum(rng.exponential(1.0, shape), axis=1)
     diameters = vesicle_median_nm * np.exp(np.log(vesicle_gsd) * rng.standard_normal(shape))
-    alpha = BETA_CONCENTRATION * spread_mean
-    beta = BETA_CONCENTRATION * (1.0 - spread_mean)
+    alpha = spread_concentration * spread_mean
+    beta = spread_concentration * (1.0 - spread_mean)
     return EventDraws(
         arrivals, np.pi * diameters**2, rng.random(shape), rng.beta(alpha, beta, shape)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Coating degree (0–1) and membrane area consumed (nm²) of each particle."""
+
+    degree: FloatArray
+    consumed_nm2: FloatArray
+
+
 def coverage_for_rate(
     mean_events: float, areas_nm2: FloatArray, reseal_probability: float, draws: EventDraws
-) -> FloatArray:
-    """Coating degree of each particle for a mean event count ``mean_events`` per particle."""
+) -> Coverage:
+    """Coating degree and membrane consumed per particle for ``mean_events`` per particle.
+
+    Events before a particle's first envelopment add patches (each consumes the membrane it
+    spreads, overlapping or not); the enveloping vesicle is consumed whole; later events find
+    a coated particle and are not counted.
+    """
     rates = mean_events * areas_nm2 / areas_nm2.mean()
     happened = draws.arrivals < rates[:, None]
-    can_wrap = draws.vesicle_area_nm2 >= areas_nm2[:, None]
-    wrapped = np.any(happened & can_wrap & (draws.reseal_draw < reseal_probability), axis=1)
+    wraps = (
+        happened
+        & (draws.vesicle_area_nm2 >= areas_nm2[:, None])
+        & (draws.reseal_draw < reseal_probability)
+    )
+    wrapped = wraps.any(axis=1)
+    first_wrap = np.where(wrapped, wraps.argmax(axis=1), wraps.shape[1])
+    before_wrap = np.arange(wraps.shape[1])[None, :] < first_wrap[:, None]
+    patches = happened & before_wrap
     share = draws.spread * np.minimum(draws.vesicle_area_nm2 / areas_nm2[:, None], 1.0)
-    log_uncovered = np.where(happened, np.log1p(-np.minimum(share, 1.0 - 1e-15)), 0.0)
-    coverage: FloatArray = 1.0 - np.exp(log_uncovered.sum(axis=1))
-    coverage[wrapped] = 1.0
-    return coverage
+    log_uncovered = np.where(patches, np.log1p(-np.minimum(share, 1.0 - 1e-15)), 0.0)
+    degree: FloatArray = 1.0 - np.exp(log_uncovered.sum(axis=1))
+    degree[wrapped] = 1.0
+    consumed: FloatArray = np.where(patches, share, 0.0).sum(axis=1) * areas_nm2
+    rows = np.flatnonzero(wrapped)
+    consumed[rows] += draws.vesicle_area_nm2[rows, first_wrap[rows]]
+    return Coverage(degree, consumed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +126,7 @@ class CoatingOutcome:
     supply_limited
         True when the membrane supplied, not the process, limited coating.
     membrane_used_share
-        Share of the supplied membrane area that ended up on particles (0–1).
+        Share of the supplied membrane area consumed on particles (0–1).
     """
 
     coverage: FloatArray
@@ -114,7 +142,7 @@ def coat(
     reseal_probability: float,
     draws: EventDraws,
 ) -> CoatingOutcome:
-    """Coating degrees after assembly, with the membrane-area conservation cap.
+    """Coating degrees after assembly, with the membrane conservation cap.
 
     Parameters
     ----------
@@ -123,31 +151,32 @@ def coat(
     areas_nm2
         Mid-plane area of each simulated particle (nm²).
     supplied_area_per_particle_nm2
-        Membrane area supplied per particle (nm²); membrane on particles never exceeds it.
+        Membrane area supplied per particle (nm²); membrane consumed never exceeds it.
     reseal_probability
         Chance that an event with a large-enough vesicle ends in complete envelopment.
     draws
         Common random numbers from ``draw_events``.
     """
 
-    def used(events: float) -> float:
-        coverage = coverage_for_rate(events, areas_nm2, reseal_probability, draws)
-        return float(np.mean(coverage * areas_nm2))
+    def consumed(events: float) -> float:
+        return float(
+            coverage_for_rate(events, areas_nm2, reseal_probability, draws).consumed_nm2.mean()
+        )
 
     supply = supplied_area_per_particle_nm2
-    if used(intended_events) <= supply:
+    if consumed(intended_events) <= supply:
         events = intended_events
         limited = False
     else:
         low, high = 0.0, intended_events
         for _ in range(BISECTION_STEPS):
             middle = 0.5 * (low + high)
-            low, high = (middle, high) if used(middle) <= supply else (low, middle)
+            low, high = (middle, high) if consumed(middle) <= supply else (low, middle)
         events = low
         limited = True
-    coverage = coverage_for_rate(events, areas_nm2, reseal_probability, draws)
-    share = float(np.mean(coverage * areas_nm2)) / supply if supply > 0 else 0.0
-    return CoatingOutcome(coverage, events, limited, min(share, 1.0))
+    result = coverage_for_rate(events, areas_nm2, reseal_probability, draws)
+    share = float(result.consumed_nm2.mean()) / supply if supply > 0 else 0.0
+    return CoatingOutcome(result.degree, events, limited, min(share, 1.0))
 
 
 def analytic_coverage_pmf(
@@ -164,3 +193,13 @@ def analytic_coverage_pmf(
     pmf = unwrapped * poisson.pmf(patches, mean_events * (1.0 - wrap_probability))
     levels = 1.0 - (1.0 - patch_share) ** patches
     return (np.append(levels, 1.0), np.append(pmf, 1.0 - unwrapped))
+
+
+def vesicle_availability(excess_ratio: float) -> float:
+    """Chance that a vesicle is at hand when a particle could fuse: 1 − e^(−R).
+
+    Vesicles meet particles as a Poisson process whose mean scales with the membrane supplied
+    per particle area (the excess R), so scarce membrane starves coating and excess saturates
+    it — the kinetic side; membrane conservation (``coat``) is the hard limit.
+    """
+    return 1.0 - math.exp(-excess_ratio)

@@ -7,20 +7,23 @@ individual-uptake coating threshold expose bare patches and pair with the given 
 pair's diameter is taken as the volume-equivalent sphere ``2^(1/3)·d`` (a lower bound of its
 hydrodynamic size). Extrusion breaks up pairs larger than the pore.
 
-DLS weights each particle by scattered intensity ∝ d⁶ (Rayleigh); the Z-average
-is the intensity-weighted harmonic mean and the PDI is the intensity-weighted relative variance
-σ_I²/d̄_I² (ISO 22412 cumulant equivalent for a narrow distribution).
+DLS weights each particle by scattered intensity ∝ d⁶ (Rayleigh) and sees decay rates ∝ 1/d;
+the Z-average is the intensity-weighted harmonic mean and the PDI the intensity-weighted
+relative variance of the decay rate (ISO 22412 cumulants).
 Units: nm, mV.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import ndtr, ndtri
 
-FloatArray = NDArray[np.float64]
+from nanocloak.kernels.arrays import FloatArray
+
 PAIR_DIAMETER_FACTOR = 2.0 ** (1.0 / 3.0)
 
 
@@ -58,12 +61,16 @@ class SizeOutcome:
 
 
 def dls_moments(diameters_nm: FloatArray) -> tuple[float, float]:
-    """Z-average (nm) and PDI of a set of diameters under d⁶ intensity weighting."""
+    """Z-average (nm) and PDI of a set of diameters, as a DLS cumulant fit reports them.
+
+    Each particle scatters ∝ d⁶ (Rayleigh) and decays at Γ ∝ 1/d. The first cumulant is the
+    intensity-weighted mean Γ̄, so Z = 1/⟨1/d⟩_I (a harmonic mean); PDI = Var_I(Γ)/Γ̄².
+    """
     weights = diameters_nm**6
-    z_average = float(weights.sum() / (weights / diameters_nm).sum())
-    mean = float(np.average(diameters_nm, weights=weights))
-    variance = float(np.average((diameters_nm - mean) ** 2, weights=weights))
-    return z_average, variance / mean**2
+    rates = 1.0 / diameters_nm
+    mean_rate = float(np.average(rates, weights=weights))
+    variance = float(np.average((rates - mean_rate) ** 2, weights=weights))
+    return 1.0 / mean_rate, variance / mean_rate**2
 
 
 def size_and_charge(
@@ -117,3 +124,18 @@ def size_and_charge(
         float(zeta.mean()),
         float(zeta.std()),
     )
+
+
+def lognormal_scales(gsd: float, max_scale: float, n: int, rng: np.random.Generator) -> FloatArray:
+    """Size scale factors (median 1, geometric SD ``gsd``) of cores, truncated at ``max_scale``.
+
+    Cores larger than an extrusion pore stay on the filter, so the product holds only the
+    passing part of the distribution; ``max_scale`` is ``inf`` when nothing is sieved.
+    Raises ``ValueError`` when practically nothing passes.
+    """
+    sigma = math.log(gsd)
+    passing = float(ndtr(math.log(max_scale) / sigma)) if math.isfinite(max_scale) else 1.0
+    if passing < 1e-6:
+        raise ValueError("no core passes")
+    scales: FloatArray = np.exp(sigma * ndtri(rng.random(n) * passing))
+    return scales

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.manufacture.sizing import PAIR_DIAMETER_FACTOR
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,22 +38,42 @@ def store_cold(
 ) -> StorageOutcome:
     """Protein function and aggregation of the coated particles stored at 4 °C.
 
-    ``diameters_nm`` are single-particle sizes (nm); ``already_paired`` marks particles that
-    left assembly in a pair: they stay paired.
+    Parameters
+    ----------
+    days
+        Times to report (d).
+    initial_function
+        Protein function at manufacture (share of native).
+    half_life_days
+        Half-life of protein function at 4 °C (d).
+    coverage, diameters_nm
+        Coating degree and single-particle hydrodynamic diameter (nm) of each particle.
+    pairing_rate_per_day
+        Pairing rate of a fully bare particle at the storage concentration (1/d).
+    already_paired
+        Particles that left assembly in a pair; they stay paired.
     """
     function = initial_function * 0.5 ** (days / half_life_days)
     pair_probability = 1.0 - np.exp(-pairing_rate_per_day * np.outer(days, 1.0 - coverage))
     pair_probability[:, already_paired] = 1.0
-    paired = pair_probability.mean(axis=1)
-    growth = 1.0 + (PAIR_DIAMETER_FACTOR - 1.0) * pair_probability
-    mean_diameter = (growth * diameters_nm[None, :]).mean(axis=1)
-    return StorageOutcome(days, function, paired, mean_diameter)
+    # a pair is one object of volume-equivalent diameter 2^(1/3)·d: count objects, not members
+    objects = (1.0 - pair_probability).sum(axis=1) + 0.5 * pair_probability.sum(axis=1)
+    total = ((1.0 - pair_probability) * diameters_nm).sum(axis=1) + (
+        0.5 * PAIR_DIAMETER_FACTOR * pair_probability * diameters_nm
+    ).sum(axis=1)
+    return StorageOutcome(days, function, pair_probability.mean(axis=1), total / objects)
 
 
 def shelf_life_days(outcome: StorageOutcome, function_share: float, size_growth: float) -> float:
-    """First day on which protein function falls below ``function_share`` of its initial value
-    or the mean size has grown by more than ``size_growth`` (relative); the last day if never.
+    """Days a product stays within specification at 4 °C (d).
+
+    A product whose protein function at manufacture is already below ``function_share`` of the
+    native membrane's fails release: 0 d. Otherwise it lasts until its function falls below
+    ``function_share`` of its value at manufacture or its mean size grows by more than
+    ``size_growth``; a product that never fails gets the last simulated day.
     """
+    if outcome.protein_function[0] < function_share:
+        return 0.0
     function_ok = outcome.protein_function >= function_share * outcome.protein_function[0]
     size_ok = outcome.mean_diameter_nm <= (1.0 + size_growth) * outcome.mean_diameter_nm[0]
     failing = np.flatnonzero(~(function_ok & size_ok))
