@@ -11,6 +11,7 @@ time min, temperature °C, voltage V, flow µL/min, power W, frequency kHz.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -74,6 +75,8 @@ def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity[Any]
             f"a quantity of {_dimension_words(dimension)}",
             f"Write it as {ACCEPTED_FORMS}.",
         ) from None
+    if isinstance(quantity, pint.Quantity) and not math.isfinite(float(quantity.magnitude)):
+        raise UnitError(field, value, "a finite number with a unit", ACCEPTED_FORMS)
     if not isinstance(quantity, pint.Quantity) or not quantity.is_compatible_with(dimension):
         raise UnitError(
             field,

@@ -57,7 +57,9 @@ def design(
             results.append(run_design(spec, n_samples=samples, seed=seed, progress=advance))
     if as_json:
         payload = [r.to_dict() for r in results]
-        typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
+        typer.echo(
+            json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, allow_nan=False)
+        )
     elif len(results) == 1:
         _print_single(results[0])
     else:

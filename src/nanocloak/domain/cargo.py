@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from nanocloak.domain.base import ArealDensity, DomainModel, Fraction, MassRatio
 from nanocloak.domain.naming import resolve_name
+from nanocloak.errors import SpecificationError
 from nanocloak.knowledge import loader
+
+MAX_WEIGHT_FRACTION = 0.99
 
 
 class MassLoading(DomainModel):
@@ -24,6 +26,17 @@ class WeightFractionLoading(DomainModel):
 
     basis: Literal["weight_fraction"] = "weight_fraction"
     fraction: Fraction
+
+    @model_validator(mode="after")
+    def _below_one(self) -> WeightFractionLoading:
+        if not self.fraction < MAX_WEIGHT_FRACTION:
+            raise SpecificationError(
+                "cargos.loading.fraction",
+                self.fraction,
+                f"a loading content below {MAX_WEIGHT_FRACTION:g} (cargo / (core + cargo))",
+                "A particle cannot be all cargo.",
+            )
+        return self
 
 
 class EncapsulationLoading(DomainModel):
@@ -59,7 +72,7 @@ class Cargo(DomainModel):
             return float(loading.per_core_mass.to("mg/mg").magnitude)
         if isinstance(loading, EncapsulationLoading):
             return loading.efficiency * float(loading.fed_per_core_mass.to("mg/mg").magnitude)
-        return loading.fraction / (1.0 - loading.fraction) if loading.fraction < 1.0 else math.inf
+        return loading.fraction / (1.0 - loading.fraction)
 
     @property
     def fed_per_core_mass(self) -> float | None:

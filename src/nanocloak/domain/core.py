@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import pint
 from pydantic import Field, field_validator, model_validator
 
 from nanocloak.domain.base import (
@@ -17,6 +18,7 @@ from nanocloak.domain.base import (
 from nanocloak.domain.naming import resolve_name
 from nanocloak.errors import SpecificationError
 from nanocloak.knowledge import loader
+from nanocloak.units import format_quantity
 
 
 class Sphere(DomainModel):
@@ -38,7 +40,7 @@ class Cluster(DomainModel):
         if self.crystal_diameter >= self.diameter:
             raise SpecificationError(
                 "core.geometry.crystal_diameter",
-                str(self.crystal_diameter),
+                format_quantity(self.crystal_diameter),
                 f"less than the cluster diameter {self.diameter}",
             )
         return self
@@ -56,7 +58,7 @@ class Rod(DomainModel):
         if self.length < self.width:
             raise SpecificationError(
                 "core.geometry.length",
-                str(self.length),
+                format_quantity(self.length),
                 f"at least the width {self.width}",
                 "A rod's length is its long axis.",
             )
@@ -101,16 +103,18 @@ class Cage(DomainModel):
         if 2 * self.wall_thickness >= self.edge_length:
             raise SpecificationError(
                 "core.geometry.wall_thickness",
-                str(self.wall_thickness),
+                format_quantity(self.wall_thickness),
                 f"less than half the edge length {self.edge_length}",
             )
         return self
 
 
-def _check_radii(inner: object, outer: object) -> None:
-    if not outer > inner:  # type: ignore[operator]
+def _check_radii(inner: pint.Quantity[Any], outer: pint.Quantity[Any]) -> None:
+    if not outer > inner:
         raise SpecificationError(
-            "core.geometry.outer_radius", str(outer), f"larger than inner_radius {inner}"
+            "core.geometry.outer_radius",
+            format_quantity(outer),
+            f"larger than inner_radius {format_quantity(inner)}",
         )
 
 
@@ -164,13 +168,13 @@ class Core(DomainModel):
         if self.silica_shell is not None and self.geometry.kind not in ("sphere", "cluster"):
             raise SpecificationError(
                 "core.silica_shell",
-                str(self.silica_shell),
+                format_quantity(self.silica_shell),
                 "a silica shell only on a sphere or cluster core (e.g. UCNP@mSiO2)",
             )
         if self.porosity is not None and not (entry.porous or self.silica_shell is not None):
             raise SpecificationError(
                 "core.porosity",
-                "given",
+                self.porosity.model_dump(mode="json", exclude_none=True),
                 f"no porosity for non-porous {entry.name}",
                 "Porosity applies to mesoporous silica, ZIF-8 or a mesoporous silica shell.",
             )

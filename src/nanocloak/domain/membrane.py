@@ -66,6 +66,13 @@ class MembraneSource(DomainModel):
                 f"no blood group for a {family} membrane",
                 "Blood groups apply to blood-derived cells (RBC, platelet, leukocytes).",
             )
+        if self.blood_group is not None and self.donor_species != "human":
+            raise SpecificationError(
+                "membrane.sources.blood_group",
+                self.blood_group,
+                f"no ABO/RhD group for a {self.donor_species} donor",
+                "ABO and RhD groups are human blood groups.",
+            )
         return self
 
 
@@ -84,6 +91,13 @@ class Membrane(DomainModel):
                 f"{listed} = {total:g}",
                 "protein-mass fractions that sum to 1",
                 "For a single membrane leave fraction out (it is 1).",
+            )
+        if self.is_hybrid and any(s.fraction <= 0.0 for s in self.sources):
+            raise SpecificationError(
+                "membrane.sources.fraction",
+                [s.fraction for s in self.sources],
+                "a fraction above 0 for every source of a hybrid",
+                "Leave a source out rather than give it no membrane.",
             )
         cells = [s.cell for s in self.sources]
         if len(set(cells)) != len(cells):

@@ -25,6 +25,7 @@ from nanocloak.domain.base import (
     ZoneVolume,
 )
 from nanocloak.errors import SpecificationError
+from nanocloak.units import format_quantity
 
 
 class CentrifugationStep(DomainModel):
@@ -106,7 +107,9 @@ class Sonication(DomainModel):
         minutes = float(self.time.to("min").magnitude)
         if not 0.05 <= minutes <= 60.0:
             raise SpecificationError(
-                "preparation.assembly.time", str(self.time), "between 3 s and 60 min for sonication"
+                "preparation.assembly.time",
+                format_quantity(self.time),
+                "between 3 s and 60 min for sonication",
             )
         if self.duty_cycle <= 0.0:
             raise SpecificationError(
@@ -140,7 +143,7 @@ class Electroporation(DomainModel):
         if field_kv_per_cm > 300.0:
             raise SpecificationError(
                 "preparation.assembly.pulse_voltage",
-                str(self.pulse_voltage),
+                format_quantity(self.pulse_voltage),
                 f"a field below 300 kV/cm across the {self.electrode_gap} gap "
                 f"(got {field_kv_per_cm:.0f} kV/cm, above the breakdown of water)",
             )

@@ -27,12 +27,13 @@ def specification_error(exc: ValidationError, origin: str) -> InvalidSpecificati
     """Collapse pydantic's errors into one error naming each field, the value and the rule."""
     problems = []
     for error in exc.errors(include_url=False):
-        location = ".".join(str(part) for part in error["loc"])
+        location = _location(error["loc"])
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, SpecificationError):
-            leaf = cause.field.rsplit(".", 1)[-1]
-            if location.rsplit(".", 1)[-1] != leaf:
-                location = f"{location}.{leaf}" if location else cause.field
+            if cause.field.startswith(location):
+                location = cause.field
+            elif location.rsplit(".", 1)[-1] != cause.field.rsplit(".", 1)[-1]:
+                location = f"{location}.{cause.field.rsplit('.', 1)[-1]}"
             problems.append(f"{location}: {_without_field(cause)}")
             continue
         value = error.get("input")
@@ -48,6 +49,22 @@ def specification_error(exc: ValidationError, origin: str) -> InvalidSpecificati
         shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
         problems.append(f"{location}: {message}{shown}")
     return InvalidSpecificationError(origin, problems)
+
+
+UNION_FIELDS = {"geometry", "assembly", "loading"}
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """Dotted path of a pydantic error location, without the union tags pydantic inserts."""
+    parts: list[str] = []
+    after_union = False
+    for part in loc:
+        if after_union and isinstance(part, str):
+            after_union = False
+            continue  # the discriminator tag, e.g. 'extrusion' in assembly.extrusion.passes
+        after_union = str(part) in UNION_FIELDS
+        parts.append(str(part))
+    return ".".join(parts)
 
 
 def _without_field(error: SpecificationError) -> str:

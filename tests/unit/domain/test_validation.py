@@ -64,7 +64,7 @@ def test_unknown_cell_suggests_the_nearest_names(rbc_extrusion: dict[str, Any]) 
 )
 def test_bad_sizes_are_rejected(rbc_extrusion: dict[str, Any], value: Any, expected: str) -> None:
     message = _problems(_set(rbc_extrusion, "core.geometry.diameter", value))
-    assert "core.geometry.cluster.diameter" in message
+    assert "core.geometry.diameter" in message
     assert expected in message
 
 
@@ -152,6 +152,7 @@ def test_blood_group_format_and_applicability(rbc_extrusion: dict[str, Any]) -> 
     data = _set(rbc_extrusion, "membrane.sources", [{"cell": "4t1", "blood_group": "O-"}])
     assert "no blood group for a cancer membrane" in _problems(data)
     ok = _set(rbc_extrusion, "membrane.sources.0.blood_group", "O-")
+    ok["membrane"]["sources"][0]["donor_species"] = "human"
     assert design_from_dict(ok).membrane.sources[0].blood_group == "O-"
 
 
@@ -273,3 +274,56 @@ def test_mesopore_sizes_are_accepted_for_porous_cores(rbc_extrusion: dict[str, A
     core = design_from_dict(data).core
     assert core.porosity is not None
     assert core.porosity.pore_diameter is not None
+
+
+def test_non_finite_numbers_and_booleans_are_rejected(rbc_extrusion: dict[str, Any]) -> None:
+    assert "a finite number" in _problems(_set(rbc_extrusion, "core.geometry.diameter", "nan nm"))
+    assert "passes" in _problems(_set(rbc_extrusion, "preparation.assembly.passes", True))
+    assert "washes" in _problems(_set(rbc_extrusion, "preparation.separation.washes", True))
+
+
+def test_zero_membrane_and_all_cargo_are_rejected(rbc_extrusion: dict[str, Any]) -> None:
+    message = _problems(_set(rbc_extrusion, "preparation.membrane_to_core_ratio", "0 mg/mg"))
+    assert "membrane_to_core_ratio" in message
+    data = _set(
+        rbc_extrusion,
+        "cargos",
+        [{"name": "dox", "loading": {"basis": "weight_fraction", "fraction": 1.0}}],
+    )
+    assert "A particle cannot be all cargo" in _problems(data)
+
+
+def test_hybrid_sources_need_membrane_and_groups_need_human_donors(
+    rbc_extrusion: dict[str, Any],
+) -> None:
+    data = _set(
+        rbc_extrusion,
+        "membrane.sources",
+        [{"cell": "rbc", "fraction": 1.0}, {"cell": "b16_f10", "fraction": 0.0}],
+    )
+    assert "a fraction above 0 for every source" in _problems(data)
+    data = _set(rbc_extrusion, "membrane.sources.0.blood_group", "O-")
+    data["membrane"]["sources"][0]["donor_species"] = "mouse"
+    assert "no ABO/RhD group for a mouse donor" in _problems(data)
+
+
+def test_error_paths_follow_the_toml_and_show_units(rbc_extrusion: dict[str, Any]) -> None:
+    message = _problems(_set(rbc_extrusion, "core.geometry.crystal_diameter", "200 nm"))
+    assert "core.geometry.crystal_diameter: got '200 nm'" in message
+    assert (
+        _problems(_set(rbc_extrusion, "preparation.assembly.passes", 0)).count(
+            "preparation.assembly.passes:"
+        )
+        == 1
+    )
+    duplicate = _set(
+        rbc_extrusion,
+        "membrane.sources",
+        [{"cell": "rbc", "fraction": 0.5}, {"cell": "RBC", "fraction": 0.5}],
+    )
+    assert "membrane.sources.cell:" in _problems(duplicate)
+
+
+def test_the_membrane_is_collected_as_a_pellet(rbc_extrusion: dict[str, Any]) -> None:
+    data = _set(rbc_extrusion, "preparation.separation.centrifugation.0.keep", "supernatant")
+    assert "'pellet' for the last step" in _problems(data)
