@@ -16,7 +16,12 @@ from nanocloak.io.specs import design_from_dict, dump_design, load_design, save_
 from tests.conftest import EXAMPLES, example_dict
 
 CELLS = ["rbc", "platelet", "4t1", "b16_f10", "msc", "raw264_7", "thp1", "hela"]
-lengths = st.integers(min_value=20, max_value=400).map(lambda n: f"{n} nm")
+lengths = st.one_of(
+    st.integers(min_value=20, max_value=400).map(lambda n: f"{n} nm"),
+    st.floats(min_value=20.0, max_value=400.0).map(lambda x: f"{x:.6g} nm"),
+    st.floats(min_value=0.02, max_value=0.4).map(lambda x: f"{x:.4g} µm"),
+    st.floats(min_value=2e-8, max_value=4e-7).map(lambda x: f"{x:.5e} m"),
+)
 
 assemblies = st.one_of(
     st.builds(
@@ -25,18 +30,20 @@ assemblies = st.one_of(
         st.integers(1, 41),
     ),
     st.builds(
-        lambda mode, power, seconds, duty: {
+        lambda mode, power, seconds, duty, celsius: {
             "method": "sonication",
             "mode": mode,
             "power": f"{power} W",
             "frequency": "42 kHz",
             "time": f"{seconds} s",
             "duty_cycle": duty,
+            "temperature": f"{celsius:.3g} degC",
         },
         st.sampled_from(["bath", "probe"]),
         st.integers(1, 500),
         st.integers(3, 3600),
-        st.sampled_from([0.25, 0.5, 1.0]),
+        st.sampled_from([0.25, 0.5, 1.0, "50 %"]),
+        st.floats(0.0, 60.0),
     ),
     st.builds(
         lambda volts, flow, conductivity: {

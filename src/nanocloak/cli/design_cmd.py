@@ -141,5 +141,31 @@ def _print_comparison(results: list[DesignResult]) -> None:
     for name, (label, unit, _) in METRICS.items():
         table.add_row(label, unit, *(f"{fmt(r.metric(name))} ({_band(r, name)})" for r in results))
     console.print(table)
+    if len(results) == 2 and results[0].n_samples:
+        _print_pairwise(*results)
     for result in results:
         _print_warnings(result)
+
+
+PAIRWISE = (
+    "fully_coated_share",
+    "mean_coating_degree",
+    "protein_retention",
+    "core_recovery",
+    "pdi",
+    "relative_cost",
+    "assembly_hands_on_min",
+)
+
+
+def _print_pairwise(first: DesignResult, second: DesignResult) -> None:
+    """How robust each difference is across the literature ranges (paired draws)."""
+    table = Table(
+        title=f"Across {first.n_samples} paired draws within the literature ranges",
+        title_justify="left",
+    )
+    table.add_column("quantity")
+    table.add_column(f"share of draws with {first.spec.name} > {second.spec.name}", justify="right")
+    for name in PAIRWISE:
+        table.add_row(METRICS[name][0], f"{first.share_above(second, name):.0%}")
+    console.print(table)
