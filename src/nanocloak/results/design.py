@@ -251,100 +251,121 @@ class DesignResult:
         }
 
     def report(self) -> str:
-        """A Markdown report: characterization, batch plan, storage, warnings and sources."""
-        lines = [f"# Design report: {self.spec.name}", ""]
-        if self.spec.description:
-            lines += [self.spec.description, ""]
+        """A Markdown report: characterization, protocol, batch plan, markers, cargo, storage,
+        warnings and the sources of every parameter used."""
+        spec = self.spec
+        lines = [f"# Design report: {spec.name}", ""]
+        if spec.description:
+            lines += [spec.description, ""]
         lines += [
-            f"Method: **{self.spec.preparation.assembly.method}**; membrane "
-            f"**{self.spec.membrane.label}** on **{self.spec.core.material}**.",
+            f"Method: **{spec.preparation.assembly.method}**; membrane "
+            f"**{spec.membrane.label}** on **{spec.core.material}**.",
             "",
         ]
-        lines += ["| quantity | predicted | 5–95 % range | unit |", "|---|---|---|---|"]
-        for row in self.summary():
-            lines.append(
-                f"| {row['label']} | {fmt(row['value'])} | "
-                f"{fmt(row['low'])} – {fmt(row['high'])} | {row['unit']} |"
-            )
-        lines += ["", "## How to make it", ""]
-        lines += [f"{i}. {step}" for i, step in enumerate(protocol_steps(self), start=1)]
-        lines += ["", "## Coating degree distribution", "", "| coating | share |", "|---|---|"]
-        lines += [f"| {lo:.0%}–{hi:.0%} | {s:.1%} |" for lo, hi, s in self.coverage_histogram()]
-        lines += [
-            "",
-            "## Batch plan",
-            "",
-            "| source | fraction | cells | blood (mL) | protein (mg) |",
-            "|---|---|---|---|---|",
-        ]
-        for p in self.nominal.plans:
-            blood = "-" if p.blood_ml is None else fmt(p.blood_ml)
-            lines.append(
-                f"| {p.cell} | {p.fraction:g} | {fmt(p.cells)} | {blood} | {fmt(p.protein_mg)} |"
-            )
-        lines += [
-            "",
-            "## Surface markers",
-            "",
-            "| marker | share of membrane area carrying it | density (molecule/µm²) |",
-            "|---|---|---|",
-        ]
-        for name, m in self.nominal.markers.items():
-            density = (
-                "unknown"
-                if m.density_per_um2 is None
-                else (fmt(m.density_per_um2) + ("" if m.density_complete else " (lower bound)"))
-            )
-            lines.append(f"| {name} | {m.area_share:.2f} | {density} |")
+        lines += _table(
+            None,
+            ("quantity", "predicted", "5–95 % range", "unit"),
+            [
+                (
+                    row["label"],
+                    fmt(row["value"]),
+                    f"{fmt(row['low'])} – {fmt(row['high'])}",
+                    row["unit"],
+                )
+                for row in self.summary()
+            ],
+        )
+        lines += ["## How to make it", ""]
+        lines += [f"{i}. {step}" for i, step in enumerate(protocol_steps(self), start=1)] + [""]
+        lines += _table(
+            "Coating degree distribution",
+            ("coating", "share"),
+            [(f"{lo:.0%}–{hi:.0%}", f"{share:.1%}") for lo, hi, share in self.coverage_histogram()],
+        )
+        lines += _table(
+            "Batch plan",
+            ("source", "fraction", "cells", "blood (mL)", "protein (mg)", "membrane recovered"),
+            [
+                (
+                    p.cell,
+                    f"{p.fraction:g}",
+                    fmt(p.cells),
+                    "-" if p.blood_ml is None else fmt(p.blood_ml),
+                    fmt(p.protein_mg),
+                    f"{p.membrane_recovery:.0%}",
+                )
+                for p in self.nominal.plans
+            ],
+        )
         low, high = self.review_cells
         lines += [
-            "",
             f"The review quotes {low:.0e}–{high:.0e} source cells per membrane "
             f"preparation; this batch needs {fmt(self.metric('total_cells'))}.",
             "",
         ]
+        lines += _table(
+            "Surface markers",
+            ("marker", "share of membrane area carrying it", "density (molecule/µm²)"),
+            [
+                (name, f"{m.area_share:.2f}", _density(m))
+                for name, m in self.nominal.markers.items()
+            ],
+        )
         if self.nominal.cargos:
+            lines += _table(
+                "Cargo loading",
+                ("cargo", "mg per mg core", "DLC on carrier", "DLC on coated particle", "EE"),
+                [
+                    (
+                        name,
+                        f"{c.per_core_mass:.3g}",
+                        f"{c.content_on_carrier:.1%}",
+                        f"{c.content_on_coated_particle:.1%}",
+                        "-"
+                        if c.encapsulation_efficiency is None
+                        else f"{c.encapsulation_efficiency:.0%}",
+                    )
+                    for name, c in self.nominal.cargos.items()
+                ],
+            )
             lines += [
+                "DLC on carrier = cargo/(core + cargo); on the coated particle the membrane "
+                "protein on the particles is added to the denominator; EE = loaded/fed.",
                 "",
-                "## Cargo loading",
-                "",
-                "| cargo | mg per mg core | DLC on carrier | DLC on coated particle | EE |",
-                "|---|---|---|---|---|",
-            ]
-            for name, c in self.nominal.cargos.items():
-                ee = (
-                    "-"
-                    if c.encapsulation_efficiency is None
-                    else f"{c.encapsulation_efficiency:.0%}"
-                )
-                lines.append(
-                    f"| {name} | {c.per_core_mass:.3g} | {c.content_on_carrier:.1%} | "
-                    f"{c.content_on_coated_particle:.1%} | {ee} |"
-                )
-            lines += [
-                "",
-                "DLC on carrier = cargo/(core + cargo); on the coated particle the "
-                "membrane protein on the particles is added to the denominator; "
-                "EE = loaded/fed.",
             ]
         storage = self.storage_table()
-        lines += [
-            "",
-            "## Storage at 4 °C",
-            "",
-            "| day | protein function | paired | mean size (nm) |",
-            "|---|---|---|---|",
-        ]
-        for i, day in enumerate(storage["days"]):
-            lines.append(
-                f"| {day:g} | {storage['protein_function'][i]:.2f} | "
-                f"{storage['paired_share'][i]:.2f} | {storage['mean_diameter_nm'][i]:.0f} |"
-            )
-        lines.append("")
+        lines += _table(
+            "Storage at 4 °C",
+            ("day", "protein function", "paired", "mean size (nm)"),
+            [
+                (
+                    f"{day:g}",
+                    f"{storage['protein_function'][i]:.2f}",
+                    f"{storage['paired_share'][i]:.2f}",
+                    f"{storage['mean_diameter_nm'][i]:.0f}",
+                )
+                for i, day in enumerate(storage["days"])
+            ],
+        )
         if self.warnings():
             lines += ["## Warnings", ""] + [f"- {w}" for w in self.warnings()] + [""]
         lines += ["## Sources", ""] + [f"- `{k}`: {c}" for k, c in self.sources().items()]
         return "\n".join(lines) + "\n"
+
+
+def _table(title: str | None, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """Markdown lines of an optionally titled table, followed by a blank line."""
+    lines = [f"## {title}", ""] if title else []
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _density(marker: MarkerContent) -> str:
+    if marker.density_per_um2 is None:
+        return "unknown"
+    bound = "" if marker.density_complete else " (lower bound)"
+    return fmt(marker.density_per_um2) + bound
 
 
 def _cite(citation: str, doi: str | None) -> str:

@@ -1,5 +1,5 @@
 """Assembly physics: Schwan poration, Joule heating, sonication energy and heat, extrusion
-sieving and timing, co-incubation Arrhenius, centrifugation by Stokes settling."""
+sieving and timing, co-incubation Arrhenius."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 
 from nanocloak.kernels.manufacture import assembly as asm
-from nanocloak.kernels.manufacture.separation import SeparationParams, Spin, pelleted_share
 
 EP = asm.ElectroporationParams(
     critical_voltage_v=0.5,
@@ -156,33 +155,3 @@ def test_co_incubation_rate_is_arrhenius_around_its_reference() -> None:
     assert warm.events_when_plentiful == pytest.approx(0.4)
     factor = math.exp(-80e3 / 8.314462618 * (1 / 277.15 - 1 / 310.15))
     assert cold.events_when_plentiful == pytest.approx(0.4 * factor * 0.3)
-
-
-SEP = SeparationParams(
-    0.8,
-    0.6,
-    0.97,
-    0.95,
-    0.95,
-    0.85,
-    0.7,
-    1.0 + 1e-9,
-    0.15,
-    4.0,
-    1.0,
-    15.0,
-    30.0,
-    20.0,
-    10.0,
-    10.0,
-    15.0,
-)
-
-
-def test_stokes_settling_sets_the_pelleted_share() -> None:
-    """A 200-nm shell vesicle: Δρ = 6·4 nm/200 nm · 150 kg/m³ = 18 kg/m³;
-    v = d²Δρ a/(18η) at 10 000 ×g, η = 1 mPa·s: 3.92e-6 m/s → 2.35 mm of 15 in 10 min."""
-    v = (200e-9) ** 2 * 18.0 * 10_000 * 9.80665 / (18 * 1e-3)
-    expected = v * 600 * 1e3 / 15.0
-    assert pelleted_share(Spin(10_000, 10.0, True), 200.0, SEP) == pytest.approx(expected)
-    assert pelleted_share(Spin(100_000, 60.0, True), 200.0, SEP) == pytest.approx(1.0)

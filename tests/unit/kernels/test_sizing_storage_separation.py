@@ -16,25 +16,25 @@ from nanocloak.kernels.manufacture.separation import (
 from nanocloak.kernels.manufacture.sizing import PAIR_DIAMETER_FACTOR, dls_moments, size_and_charge
 from nanocloak.kernels.manufacture.storage import store_cold
 
-# monodisperse 10-µm ghosts that always pellet at high g (any spin ≥ 1000 ×g for ≥ 1 min)
+# monodisperse fragments (gsd → 1), 4-nm membranes, water at 20 °C, 15 mm of liquid
 SEP = SeparationParams(
-    0.8,
-    0.6,
-    0.97,
-    0.95,
-    0.95,
-    0.85,
-    0.7,
-    1.0 + 1e-9,
-    0.15,
-    4.0,
-    1.0,
-    15.0,
-    30.0,
-    20.0,
-    10.0,
-    10.0,
-    15.0,
+    hypotonic_lysis_recovery=0.8,
+    freeze_thaw_lysis_per_cycle=0.6,
+    freeze_thaw_protein_retention_per_cycle=0.97,
+    spin_handling_recovery=0.95,
+    wash_recovery=0.95,
+    vesicle_extrusion_recovery=0.85,
+    protein_retention_without_inhibitor=0.7,
+    fragment_gsd=1.0 + 1e-9,
+    membrane_density_excess_g_per_ml=0.15,
+    membrane_thickness_nm=4.0,
+    buffer_viscosity_mpa_s=1.0,
+    tube_liquid_height_mm=15.0,
+    hypotonic_lysis_time_min=30.0,
+    freeze_thaw_cycle_time_min=20.0,
+    spin_handling_time_min=10.0,
+    wash_time_min=10.0,
+    vesicle_extrusion_time_min=15.0,
 )
 PELLET = Spin(20_000.0, 20.0, True)
 
@@ -124,3 +124,19 @@ def test_freeze_thaw_cycles_trade_yield_against_protein() -> None:
     assert three.protein_retention == pytest.approx(0.97**3)
     unprotected = separate_vesicles(1, (PELLET,), 0, False, 10_000.0, SEP)
     assert unprotected.protein_retention == pytest.approx(0.97 * 0.7)
+
+
+def test_stokes_settling_sets_the_pelleted_share() -> None:
+    """A 200-nm shell vesicle: Δρ = 6·4 nm/200 nm · 150 kg/m³ = 18 kg/m³;
+    v = d²Δρ a/(18η) at 10 000 ×g, η = 1 mPa·s: 3.92e-6 m/s → 2.35 mm of 15 in 10 min."""
+    v = (200e-9) ** 2 * 18.0 * 10_000 * 9.80665 / (18 * 1e-3)
+    expected = v * 600 * 1e3 / 15.0
+    assert pelleted_share(Spin(10_000, 10.0, True), 200.0, SEP) == pytest.approx(expected)
+    assert pelleted_share(Spin(100_000, 60.0, True), 200.0, SEP) == pytest.approx(1.0)
+
+
+def test_whole_ghosts_need_high_g_although_they_are_large() -> None:
+    """Settling velocity ∝ d (shell density excess 6t/d): an 8-µm ghost barely pellets at
+    800 ×g in 5 min but fully at 20 000 ×g in 20 min."""
+    assert pelleted_share(Spin(800, 5.0, True), 8000.0, SEP) < 0.5
+    assert pelleted_share(Spin(20_000, 20.0, True), 8000.0, SEP) == pytest.approx(1.0)
