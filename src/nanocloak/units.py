@@ -76,7 +76,7 @@ def parse_quantity(value: Any, dimension: str, field: str) -> pint.Quantity[Any]
             f"Write it as {ACCEPTED_FORMS}.",
         ) from None
     if isinstance(quantity, pint.Quantity) and not math.isfinite(float(quantity.magnitude)):
-        raise UnitError(field, value, "a finite number with a unit", ACCEPTED_FORMS)
+        raise UnitError(field, value, "a finite number with a unit", f"Write {ACCEPTED_FORMS}.")
     if not isinstance(quantity, pint.Quantity) or not quantity.is_compatible_with(dimension):
         raise UnitError(
             field,

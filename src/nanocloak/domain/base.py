@@ -45,7 +45,7 @@ def quantity(unit: str, low: float | None = None, high: float | None = None) -> 
         if (low is not None and magnitude < low) or (high is not None and magnitude > high):
             raise UnitError(
                 field,
-                format_quantity(parsed),
+                value if isinstance(value, str) else format_quantity(parsed),
                 f"a value between {_bound(low, unit)} and {_bound(high, unit)}",
                 "Values outside this range are not physical for this field; check the unit.",
             )

@@ -205,6 +205,7 @@ class DesignResult:
                     "cells": p.cells,
                     "blood_ml": p.blood_ml,
                     "protein_mg": p.protein_mg,
+                    "membrane_recovery": p.membrane_recovery,
                 }
                 for p in self.nominal.plans
             ],

@@ -18,7 +18,13 @@ import numpy as np
 from nanocloak.domain.formulation import Design
 from nanocloak.domain.preparation import CoIncubation, Electroporation, Extrusion, Sonication
 from nanocloak.errors import SpecificationError
-from nanocloak.kernels.manufacture import assembly as asm
+from nanocloak.kernels.manufacture.assembly import (
+    co_incubation,
+    common,
+    electroporation,
+    extrusion,
+    sonication,
+)
 from nanocloak.kernels.manufacture.coating import coat, draw_events, vesicle_availability
 from nanocloak.kernels.manufacture.geometry import lognormal_moment, population_midplane_area_nm2
 from nanocloak.kernels.manufacture.loading import LoadingContent, loading_content
@@ -73,6 +79,13 @@ def _cells_per_ml_blood(family: str, species_id: str, draw: par.ParameterDraw) -
 def _fragment_median_nm(source: SourceModel, draw: par.ParameterDraw) -> float:
     """Membrane pieces spun down: fragments for nucleated cells, whole ghosts for anucleate."""
     entry = loader.membrane_sources()[source.cell]
+    species_diameter = loader.species()[source.donor_species].properties.get(
+        f"{source.family}_cell_diameter"
+    )
+    if entry.nucleated is False and species_diameter is not None:
+        return draw.value(
+            f"species.{source.donor_species}.{source.family}_cell_diameter", species_diameter, "nm"
+        )
     if entry.nucleated is False and entry.cell_diameter is not None:
         return draw.value(
             f"membrane_sources.{source.cell}.cell_diameter", entry.cell_diameter, "nm"
@@ -90,6 +103,8 @@ def harvest(
         for s in sep.centrifugation
     )
     params = par.separation_params(draw)
+    # sources are prepared side by side with the same train: the slowest sets the time; lysis
+    # and inhibitor settings are shared, so protein retention is the same for every source
     plans, recoveries, retention, time = [], [], 1.0, 0.0
     for source in membrane.sources:
         outcome = separate_vesicles(
@@ -119,7 +134,8 @@ def harvest(
             )
         )
         recoveries.append(source.fraction * outcome.membrane_recovery)
-        retention, time = outcome.protein_retention, max(time, outcome.time_min)
+        retention = outcome.protein_retention
+        time = max(time, outcome.time_min)
     return _Harvest(tuple(plans), sum(recoveries), retention, time)
 
 
@@ -130,15 +146,15 @@ def assemble(
     shell_nm: float,
     core_gsd: float,
     batch_volume_ml: float,
-    stability: asm.ProteinStability,
-) -> tuple[asm.ProcessOutcome, float]:
+    stability: common.ProteinStability,
+) -> tuple[common.ProcessOutcome, float]:
     """Step 3: the assembly method's outcome and the largest core scale that passes it."""
     assembly = spec.preparation.assembly
     vesicle_nm = _quantity(spec.preparation.separation.vesicle_pore_size, "nm")
     d0 = core.geometry.equivalent_diameter_nm
     if isinstance(assembly, Extrusion):
         pore = _quantity(assembly.pore_size, "nm")
-        outcome = asm.extrusion(
+        outcome = extrusion.extrusion(
             pore,
             assembly.passes,
             _quantity(assembly.temperature, "degC"),
@@ -152,7 +168,7 @@ def assemble(
         )
         return outcome, pore / core.geometry.min_caliper_nm
     if isinstance(assembly, Sonication):
-        outcome = asm.sonication(
+        outcome = sonication.sonication(
             _quantity(assembly.power, "W"),
             assembly.duty_cycle,
             _quantity(assembly.time, "min"),
@@ -163,7 +179,7 @@ def assemble(
             par.cost_rates(draw, "sonication"),
         )
     elif isinstance(assembly, Electroporation):
-        outcome = asm.electroporation(
+        outcome = electroporation.electroporation(
             _quantity(assembly.pulse_voltage, "V"),
             _quantity(assembly.electrode_gap, "nm"),
             _quantity(assembly.pulse_width, "us"),
@@ -179,7 +195,7 @@ def assemble(
             par.cost_rates(draw, "microfluidic_electroporation"),
         )
     elif isinstance(assembly, CoIncubation):
-        outcome = asm.co_incubation(
+        outcome = co_incubation.co_incubation(
             _quantity(assembly.time, "min"),
             _quantity(assembly.temperature, "degC"),
             assembly.stirring,

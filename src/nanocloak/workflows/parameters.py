@@ -14,14 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nanocloak.kernels.manufacture.assembly import (
-    CoIncubationParams,
-    CostRates,
-    ElectroporationParams,
-    ExtrusionParams,
-    ProteinStability,
-    SonicationParams,
-)
+from nanocloak.kernels.manufacture.assembly.co_incubation import CoIncubationParams
+from nanocloak.kernels.manufacture.assembly.common import CostRates, ProteinStability
+from nanocloak.kernels.manufacture.assembly.electroporation import ElectroporationParams
+from nanocloak.kernels.manufacture.assembly.extrusion import ExtrusionParams
+from nanocloak.kernels.manufacture.assembly.sonication import SonicationParams
 from nanocloak.kernels.manufacture.separation import SeparationParams
 from nanocloak.knowledge import loader
 from nanocloak.knowledge.schema import Value

@@ -4,9 +4,10 @@ Mechanism
 ---------
 During assembly each particle meets membrane in *productive events* arriving as a Poisson
 process; particle *i* sees on average λ_i = λ̄·A_i/Ā events
-(encounters scale with particle area). λ̄ is set by the process intensity
-(see ``.assembly``) times the membrane excess, and is capped so that the membrane put on
-particles never exceeds the membrane supplied (area conservation).
+(encounters scale with particle area). λ̄ is the process intensity (see
+``nanocloak.kernels.manufacture.assembly``) times the chance that a vesicle is at hand
+(``vesicle_availability``), capped so that the membrane consumed on particles never exceeds
+the membrane supplied (conservation).
 
 In an event a vesicle of diameter ``d_v`` (log-normal) meets the particle:
 

@@ -1,7 +1,7 @@
 """Membrane area and protein needed to coat a batch: the surface-area balance at the mid-plane.
 
-A particle of mid-plane area ``A_mid`` (Steiner's formula at offset
-gap + bilayer/2, see ``.geometry``) needs that much bilayer. A batch of core mass
+A particle of mid-plane area ``A_mid`` (Steiner's formula at offset gap + bilayer/2; see
+``nanocloak.kernels.manufacture.geometry``) needs that much bilayer. A batch of core mass
 ``m`` holds ``N = m / m_p`` particles and needs ``N A_mid`` of membrane, i.e.
 σ·N·A_mid of membrane protein for a membrane of protein areal density σ.
 Practice uses an excess (the membrane-protein : core mass ratio); ``excess_ratio`` compares it
@@ -68,7 +68,8 @@ def membrane_need(
     core_mass_mg
         Core mass of the batch (mg).
     protein_density_mg_per_m2
-        Membrane protein per membrane area (mg/m²), e.g. ≈4.4 for RBC membrane.
+        Measured (BCA) preparation protein per m² of plasma membrane it carries (mg/m²): the
+        membrane's protein density over the preparation's purity (≈4.6 for RBC ghosts).
     protein_to_core_ratio
         Membrane protein mass per core mass used by the design (mg/mg).
     """

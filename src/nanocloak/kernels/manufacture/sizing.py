@@ -1,8 +1,8 @@
 """Hydrodynamic size distribution, DLS Z-average and PDI, shell thickness and zeta potential.
 
 Per particle: hydrodynamic diameter ``d_h = d_core + 2 t_shell c`` (the shell adds
-its thickness where the membrane covers), and zeta potential ``\\zeta = c\\,\\zeta_{mem} +
-(1-c)\\,\\zeta_{core}`` (area-weighted mean field of the two surfaces). Particles below the
+its thickness where the membrane covers), and zeta potential ζ = c·ζ_mem +
+(1 − c)·ζ_core (area-weighted mean field of the two surfaces). Particles below the
 individual-uptake coating threshold expose bare patches and pair with the given probability; a
 pair's diameter is taken as the volume-equivalent sphere ``2^(1/3)·d`` (a lower bound of its
 hydrodynamic size). Extrusion breaks up pairs larger than the pore.

@@ -1,7 +1,7 @@
 """Step 3 (assembly): what each method does, from its settings, in the coating model's terms.
 
-Every method is reduced to the same named quantities (``ProcessOutcome``), so differences
-between methods come from their physics and settings, not from labels:
+Every method is reduced to the same named quantities (``common.ProcessOutcome``), so
+differences between methods come from their physics and settings, not from labels:
 
 * ``events_when_plentiful`` — productive membrane–particle events per particle when vesicles
   are plentiful; the coating model scales it by the chance that a vesicle is at hand
@@ -10,34 +10,6 @@ between methods come from their physics and settings, not from labels:
 * ``reseal_probability`` — chance that an event with a large-enough vesicle envelops fully;
 * core recovery, membrane-protein retention, wall and hands-on time, cost, peak temperature.
 
+One module per method: ``extrusion``, ``sonication``, ``electroporation``, ``co_incubation``.
 Units: nm, min, °C, mL, W, J, V, s where stated.
 """
-
-from nanocloak.kernels.manufacture.assembly.co_incubation import CoIncubationParams, co_incubation
-from nanocloak.kernels.manufacture.assembly.common import (
-    CostRates,
-    ProcessOutcome,
-    ProteinStability,
-)
-from nanocloak.kernels.manufacture.assembly.electroporation import (
-    ElectroporationParams,
-    electroporation,
-    poration_share,
-)
-from nanocloak.kernels.manufacture.assembly.extrusion import ExtrusionParams, extrusion
-from nanocloak.kernels.manufacture.assembly.sonication import SonicationParams, sonication
-
-__all__ = [
-    "CoIncubationParams",
-    "CostRates",
-    "ElectroporationParams",
-    "ExtrusionParams",
-    "ProcessOutcome",
-    "ProteinStability",
-    "SonicationParams",
-    "co_incubation",
-    "electroporation",
-    "extrusion",
-    "poration_share",
-    "sonication",
-]

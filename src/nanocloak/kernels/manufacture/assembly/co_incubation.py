@@ -2,7 +2,7 @@
 
 Vesicles meet cores by diffusion (faster with stirring) and fuse at a rate that is Arrhenius
 in temperature; nothing drives them to close around a core, so complete envelopment is rare
-and coating is the least complete of the methods (biology.md §2a). Long incubations at 37 °C
+and coating is the least complete of the methods. Long incubations at 37 °C
 cost protein function.
 """
 
