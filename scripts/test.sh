@@ -6,5 +6,5 @@ source "$(dirname "$0")/_venv.sh" "[dev,docs]"
 .venv/bin/ruff format --check src tests
 .venv/bin/mypy
 .venv/bin/lint-imports
-.venv/bin/mkdocs build --strict --quiet -d build/site
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet -d build/site
 .venv/bin/python -m pytest
