@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from nanocloak import __version__
-from nanocloak.cli import design_cmd, kb
+from nanocloak.cli import analyze, design_cmd, kb
 from nanocloak.errors import NanocloakError
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(kb.app, name="kb")
+app.add_typer(analyze.app, name="analyze")
 app.command("design")(design_cmd.design)
 
 

@@ -1,0 +1,1 @@
+"""Sub-commands of ``nanocloak analyze``; each module defines ``register(app)``."""
