@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nanocloak.cli import analyzers
@@ -52,21 +53,21 @@ def emit(
 
 
 def _print(result: AnalysisResult) -> None:
-    table = Table(title=result.title, title_justify="left")
+    table = Table(title=escape(result.title), title_justify="left")
     for column in ("quantity", "value", "unit", "SE", "CI"):
         table.add_column(column)
     for e in result.estimates:
         ci = "-" if e.ci is None else f"{e.ci[0]:.4g} – {e.ci[1]:.4g}"
         table.add_row(
-            e.label or e.name,
+            escape(e.label or e.name),
             f"{e.value:.4g}",
-            e.unit,
+            escape(e.unit),
             "-" if e.stderr is None else f"{e.stderr:.3g}",
             ci,
         )
     console.print(table)
     for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 def register_all() -> None:

@@ -8,6 +8,7 @@ an error naming the file, the columns present and what was expected.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -200,7 +201,7 @@ def read_table(path: str | os.PathLike[str], sheet: str | int | None = None) -> 
                 comment="#",
                 skip_blank_lines=True,
             )
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+    except (ValueError, OSError, csv.Error, pd.errors.ParserError) as exc:
         raise DataFormatError(f"{file} cannot be read as a table: {exc}") from None
     return table_from_rows(raw.values.tolist(), str(file))
 

@@ -78,3 +78,13 @@ def test_unreadable_and_missing_files(tmp_path: Path) -> None:
         read_table(tmp_path / "absent.csv")
     with pytest.raises(DataFormatError, match="header row and at least one data row"):
         table_from_rows([["a"]], "x")
+
+
+def test_a_file_that_is_not_a_table(tmp_path: Path) -> None:
+    prose = tmp_path / "README.md"
+    prose.write_text("# Notes\n\nThis folder holds example data, one file per analysis.\n")
+    try:  # refused as a table, or read as one text column: never a raw csv.Error
+        columns = read_table(prose).columns
+    except DataFormatError as error:
+        columns = [str(error)]
+    assert len(columns) == 1

@@ -1,0 +1,178 @@
+"""``nanocloak analyze tumor-growth`` and ``nanocloak analyze survival``: in-vivo efficacy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+
+from nanocloak.analysis.group_tests import Correction as CorrectionName
+from nanocloak.analysis.growth_models import RandomEffects
+from nanocloak.analysis.survival import analyze_survival
+from nanocloak.analysis.tumor_growth import (
+    EndpointMode,
+    Statistic,
+    VolumeFormula,
+    analyze_tumor_growth,
+    derive_endpoints,
+    endpoint_formula,
+    read_growth,
+)
+from nanocloak.errors import SpecificationError
+from nanocloak.io.tables import LabTable, read_table
+from nanocloak.results.analysis import AnalysisResult
+from nanocloak.units import parse_quantity
+
+Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files (batch mode).")]
+GroupBy = Annotated[
+    str | None,
+    typer.Option(
+        "--group-by",
+        help="Split each file by this column and analyse each part separately "
+        "(e.g. 'study'); the treatment arm is always the 'group' column.",
+    ),
+]
+Sheet = Annotated[str | None, typer.Option(help="Excel sheet name.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
+Report = Annotated[Path | None, typer.Option(help="Write a Markdown report here.")]
+Plot = Annotated[Path | None, typer.Option(help="Write a figure here (PNG, PDF or SVG).")]
+Formula = Annotated[
+    str, typer.Option(help="Caliper volume formula: 'lw2/2', 'pi/6*lw2' or 'pi/6*lwh'.")
+]
+Correction = Annotated[
+    str, typer.Option(help="Multiplicity correction: holm, bh, bonferroni or none.")
+]
+
+
+def _parts(files: list[Path], group_by: str | None, sheet: str | None) -> list[LabTable]:
+    parts: list[LabTable] = []
+    for file in files:
+        table = read_table(file, sheet)
+        if group_by is None:
+            parts.append(table)
+        else:
+            parts += [part for _, part in table.groups(group_by)]
+    return parts
+
+
+def _choice(value: str, allowed: tuple[str, ...], field: str) -> str:
+    if value not in allowed:
+        raise SpecificationError(field, value, f"one of {', '.join(allowed)}")
+    return value
+
+
+def _formula(value: str) -> VolumeFormula:
+    return cast(VolumeFormula, _choice(value, ("lw2/2", "pi/6*lw2", "pi/6*lwh"), "formula"))
+
+
+def _correction(value: str) -> CorrectionName:
+    allowed = ("holm", "bh", "bonferroni", "none")
+    return cast(CorrectionName, _choice(value, allowed, "correction"))
+
+
+def tumor_growth(
+    files: Files,
+    group_by: GroupBy = None,
+    sheet: Sheet = None,
+    formula: Formula = "lw2/2",
+    control: Annotated[str | None, typer.Option(help="Control group name.")] = None,
+    day: Annotated[
+        str | None, typer.Option(help="Evaluation day, e.g. '21 day' (default: last control day).")
+    ] = None,
+    statistic: Annotated[str, typer.Option(help="Group statistic: mean or median.")] = "mean",
+    random_effects: Annotated[
+        str, typer.Option(help="Random effects per animal: auto, intercept or slope.")
+    ] = "auto",
+    correction: Correction = "holm",
+    as_json: AsJson = False,
+    report: Report = None,
+    plot: Plot = None,
+) -> None:
+    """Tumor volume, RTV, T/C, ΔT/ΔC, TGI, body weight and mixed-model growth rates."""
+    from nanocloak.cli.analyze import emit
+
+    eval_day = None if day is None else float(parse_quantity(day, "day", "day").to("day").m)
+    stat = cast(Statistic, _choice(statistic, ("mean", "median"), "statistic"))
+    effects = cast(
+        RandomEffects, _choice(random_effects, ("auto", "intercept", "slope"), "random-effects")
+    )
+    results: list[AnalysisResult] = []
+    for table in _parts(files, group_by, sheet):
+        results.append(
+            analyze_tumor_growth(
+                table,
+                formula=_formula(formula),
+                control=control,
+                day=eval_day,
+                statistic=stat,
+                random_effects=effects,
+                correction=_correction(correction),
+            )
+        )
+    emit(results, as_json, report, plot)
+
+
+def survival(
+    files: Files,
+    group_by: GroupBy = None,
+    sheet: Sheet = None,
+    time_unit: Annotated[
+        str, typer.Option(help="Time unit; a time column without a unit is read in it.")
+    ] = "day",
+    reference: Annotated[str | None, typer.Option(help="Reference group of the HRs.")] = None,
+    covariate: Annotated[
+        list[str] | None, typer.Option(help="Numeric covariate column for the Cox model.")
+    ] = None,
+    threshold: Annotated[
+        str | None,
+        typer.Option(help="Derive endpoints from growth data: volume threshold, e.g. '1000 mm^3'."),
+    ] = None,
+    endpoint: Annotated[
+        str, typer.Option(help="With --threshold: first-reach, os or tfs (TumGrowth).")
+    ] = "first-reach",
+    formula: Formula = "lw2/2",
+    time_cap: Annotated[
+        str | None, typer.Option(help="With --threshold: end of follow-up, e.g. '60 day'.")
+    ] = None,
+    correction: Correction = "holm",
+    as_json: AsJson = False,
+    report: Report = None,
+    plot: Plot = None,
+) -> None:
+    """Kaplan–Meier with at-risk tables, log-rank (k groups, pairwise) and Cox hazard ratios."""
+    from nanocloak.cli.analyze import emit
+
+    mode = cast(EndpointMode, _choice(endpoint, ("first-reach", "os", "tfs"), "endpoint"))
+    cap = None
+    if time_cap is not None:
+        cap = float(parse_quantity(time_cap, "day", "time-cap").to("day").m)
+    results: list[AnalysisResult] = []
+    for table in _parts(files, group_by, sheet):
+        extra: list[str] = []
+        unit = time_unit
+        if threshold is not None:
+            limit = float(parse_quantity(threshold, "mm**3", "threshold").to("mm**3").m)
+            growth = read_growth(table, _formula(formula))
+            extra = [*growth.notes, endpoint_formula(mode, limit)]
+            if cap is not None:
+                extra.append(f"Follow-up capped at day {cap:g} (later times censored there).")
+            table = derive_endpoints(growth, limit, mode, cap)
+            unit = "day"
+        results.append(
+            analyze_survival(
+                table,
+                time_unit=unit,
+                reference=reference,
+                covariates=covariate or (),
+                correction=_correction(correction),
+                extra_formulas=extra,
+            )
+        )
+    emit(results, as_json, report, plot)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the efficacy commands to ``nanocloak analyze``."""
+    app.command("tumor-growth")(tumor_growth)
+    app.command("survival")(survival)

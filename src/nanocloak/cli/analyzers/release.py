@@ -1,0 +1,189 @@
+"""``nanocloak analyze release | release-compare | loading``: drug release and loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+
+from nanocloak.analysis.release import (
+    BASE_LIBRARY,
+    DDSOLVER_LIBRARY,
+    RULES,
+    compare_from_table,
+    loading_from_table,
+    parse_model,
+    release_from_table,
+)
+from nanocloak.analysis.release.analyze import RankBy
+from nanocloak.analysis.release.compare import Rule
+from nanocloak.analysis.release.fit import CIMethod, ModelSpec, Weighting
+from nanocloak.analysis.release.metrics import KP_THRESHOLDS, Geometry
+from nanocloak.cli.analyze import emit
+from nanocloak.errors import SpecificationError
+from nanocloak.io.tables import LabTable, read_table
+from nanocloak.results.analysis import AnalysisResult
+from nanocloak.units import parse_quantity
+
+Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files, one or more.")]
+GroupBy = Annotated[
+    str | None, typer.Option("--group-by", help="Column splitting a long file into analyses.")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Report = Annotated[Path | None, typer.Option("--report", help="Markdown report file.")]
+Plot = Annotated[Path | None, typer.Option("--plot", help="Plot file (PNG/PDF/SVG).")]
+
+
+def _parts(path: Path, group_by: str | None) -> list[tuple[str, LabTable]]:
+    table = read_table(path)
+    if group_by is None:
+        return [(table.source, table)]
+    return [(f"{path.name}: {name}", part) for name, part in table.groups(group_by)]
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise SpecificationError(option, value, " or ".join(allowed), f"e.g. {option} {allowed[0]}")
+    return value
+
+
+def _models(text: str) -> tuple[ModelSpec, ...]:
+    if text == "all":
+        return DDSOLVER_LIBRARY
+    if text == "base":
+        return BASE_LIBRARY
+    return tuple(parse_model(name) for name in text.split(",") if name.strip())
+
+
+def _amount(value: str | None, unit: str, option: str) -> float | None:
+    if value is None:
+        return None
+    return float(parse_quantity(value, unit, option).to(unit).magnitude)
+
+
+def release(
+    files: Files,
+    group_by: GroupBy = None,
+    models: Annotated[
+        str,
+        typer.Option(
+            "--models",
+            help="'all' (36 DDSolver-style models), 'base' (15 laws) or a comma list such as "
+            "'weibull,first_order+Fmax,korsmeyer_peppas'.",
+        ),
+    ] = "all",
+    weighting: Annotated[str, typer.Option(help="none, 1/y or 1/y2.")] = "none",
+    rank_by: Annotated[str, typer.Option("--rank-by", help="AICc, AIC, BIC, MSC or R2_adj.")] = (
+        "AICc"
+    ),
+    geometry: Annotated[
+        str, typer.Option(help="slab, cylinder or sphere (release-exponent classes).")
+    ] = "sphere",
+    kp_max: Annotated[
+        float, typer.Option("--kp-max", help="Korsmeyer–Peppas fitted to F ≤ this (%).")
+    ] = 60.0,
+    ci_method: Annotated[str, typer.Option("--ci-method", help="wald or profile.")] = "wald",
+    sample_volume: Annotated[
+        str | None, typer.Option("--sample-volume", help="Volume withdrawn per sample, '1 mL'.")
+    ] = None,
+    medium_volume: Annotated[
+        str | None, typer.Option("--medium-volume", help="Release medium volume, '20 mL'.")
+    ] = None,
+    loaded_dose: Annotated[
+        str | None, typer.Option("--loaded-dose", help="Drug in the particles, '0.5 mg'.")
+    ] = None,
+    no_replacement: Annotated[
+        bool, typer.Option("--no-replacement", help="Samples were not replaced by fresh medium.")
+    ] = False,
+    as_json: AsJson = False,
+    report: Report = None,
+    plot: Plot = None,
+) -> None:
+    """Fit release models (ranked by AICc), KP exponent, T50/T80, MDT and DE.
+
+    Columns: 'Time (h)' (any time unit) and 'Released (%)'; or 'Concentration (ug/mL)' with
+    --sample-volume, --medium-volume and --loaded-dose for the sampling-volume correction
+    (per 'replicate' when that column exists).
+    """
+    _choice(weighting, ("none", "1/y", "1/y2"), "--weighting")
+    _choice(rank_by, ("AICc", "AIC", "BIC", "MSC", "R2_adj"), "--rank-by")
+    _choice(geometry, tuple(KP_THRESHOLDS), "--geometry")
+    _choice(ci_method, ("wald", "profile"), "--ci-method")
+    specs = _models(models)
+    results: list[AnalysisResult] = []
+    for path in files:
+        for title, part in _parts(path, group_by):
+            results.append(
+                release_from_table(
+                    part,
+                    specs,
+                    cast(Weighting, weighting),
+                    cast(RankBy, rank_by),
+                    cast(Geometry, geometry),
+                    kp_max,
+                    cast(CIMethod, ci_method),
+                    _amount(sample_volume, "mL", "--sample-volume"),
+                    _amount(medium_volume, "mL", "--medium-volume"),
+                    _amount(loaded_dose, "mg", "--loaded-dose"),
+                    replaced=not no_replacement,
+                    title=title,
+                )
+            )
+    emit(results, as_json, report, plot)
+
+
+def release_compare(
+    files: Files,
+    group_by: GroupBy = None,
+    reference: Annotated[
+        str | None, typer.Option(help="Reference product (default: 'reference'/'ref' or first).")
+    ] = None,
+    rule: Annotated[str, typer.Option(help=f"Rule set: {', '.join(RULES)}.")] = "EMA",
+    bootstrap: Annotated[
+        int, typer.Option(help="Bootstrap resamples for the f2 interval (0 to skip).")
+    ] = 5000,
+    level: Annotated[float, typer.Option(help="Bootstrap confidence level.")] = 0.90,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed; same seed, same interval.")] = 306,
+    as_json: AsJson = False,
+    report: Report = None,
+    plot: Plot = None,
+) -> None:
+    """f1, f2 (with the rule checks) and bootstrap f2 (BCa) of each product vs the reference.
+
+    Long format: 'product', 'unit' (vessel), 'Time (min)' and 'Dissolved (%)'.
+    """
+    _choice(rule, tuple(RULES), "--rule")
+    results: list[AnalysisResult] = []
+    for path in files:
+        for _, part in _parts(path, group_by):
+            results += compare_from_table(part, reference, cast(Rule, rule), bootstrap, level, seed)
+    emit(results, as_json, report, plot)
+
+
+def loading(
+    files: Files,
+    group_by: GroupBy = None,
+    level: Annotated[float, typer.Option(help="Confidence level of replicate means.")] = 0.95,
+    as_json: AsJson = False,
+    report: Report = None,
+    plot: Plot = None,
+) -> None:
+    """Encapsulation efficiency (direct/indirect), DLC (carrier / whole particle), capacity.
+
+    One row per replicate; mass columns with units: 'Fed (mg)', 'Free (mg)', 'Loaded (mg)',
+    'Carrier (mg)', 'Membrane (mg)' (any that apply; 'Total (mg)' replaces fed for EE).
+    """
+    results = [
+        loading_from_table(part, level, title)
+        for path in files
+        for title, part in _parts(path, group_by)
+    ]
+    emit(results, as_json, report, plot)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``release``, ``release-compare`` and ``loading`` to ``nanocloak analyze``."""
+    app.command("release")(release)
+    app.command("release-compare")(release_compare)
+    app.command("loading")(loading)
