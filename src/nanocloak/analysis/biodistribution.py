@@ -45,6 +45,12 @@ DILUTION_NAMES = ("dilution", "dilution factor")
 DOSE_NAMES = ("dose", "injected dose")
 TUMOR_WORDS = ("tumor", "tumour")
 BLOOD_WORDS = ("blood", "plasma")
+BLOOD_DENSITY_G_PER_ML = 1.06
+"""Density of whole blood (g/mL), to turn a blood aliquot's %ID/g into %ID per mL (Trudnowski &
+Rico, Clin. Chem. 1974;20:615, specific gravity of blood ≈ 1.05–1.06 at 37 °C)."""
+SAMPLE_BASIS = "%ID in the sample"
+WHOLE_BLOOD_BASIS = "%ID in whole blood"
+ORGAN_BASIS = "%ID in the organ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +154,15 @@ def biodistribution(
     amount_unit: str = "ug",
     time_unit: str = "h",
     standard_curve: StandardCurve | None = None,
+    blood_volume_ml: float | None = None,
+    blood_density_g_per_ml: float = BLOOD_DENSITY_G_PER_ML,
     title: str | None = None,
 ) -> AnalysisResult:
     """%ID and %ID/g per organ, group and time, with tumor delivery and AUC ratios.
+
+    A blood (or plasma) row is an aliquot, not the whole pool: its %ID is "%ID in the sample"
+    and is left out of the organ sum unless ``blood_volume_ml`` is given, in which case it is
+    scaled to "%ID in whole blood" = %ID/g of the aliquot × ρ_blood × V_blood.
 
     Parameters
     ----------
@@ -166,7 +178,17 @@ def biodistribution(
         Unit of the time column, if any.
     standard_curve
         For a signal column: the curve that turns signals into amounts.
+    blood_volume_ml
+        Total blood volume per animal (mL; for plasma rows, the plasma volume), e.g. about
+        7–8 % of body weight, ≈ 1.5–2 mL for a 20–25 g mouse. None: blood %ID stays "%ID in
+        the sample".
+    blood_density_g_per_ml
+        Density of blood (g/mL) to turn the aliquot's mass into a volume; 1.06 by default.
     """
+    if blood_volume_ml is not None and not (math.isfinite(blood_volume_ml) and blood_volume_ml > 0):
+        raise SpecificationError("blood_volume", blood_volume_ml, "a positive volume in mL")
+    if not (math.isfinite(blood_density_g_per_ml) and blood_density_g_per_ml > 0):
+        raise SpecificationError("blood_density", blood_density_g_per_ml, "a density in g/mL")
     name = title or table.source
     organ_col = table.find(ORGAN_NAMES)
     if organ_col is None:
@@ -206,14 +228,28 @@ def biodistribution(
         }
     )
     frame["pct_id_per_g"] = frame["pct_id"] / frame["mass_g"]
+    blood = np.array([_is(o, BLOOD_WORDS) for o in frame["organ"]], dtype=bool)
+    frame["pct_id_basis"] = np.where(blood, SAMPLE_BASIS, ORGAN_BASIS)
+    if blood_volume_ml is not None:
+        frame.loc[blood, "pct_id"] = (
+            frame.loc[blood, "pct_id_per_g"] * blood_density_g_per_ml * blood_volume_ml
+        )
+        frame.loc[blood, "pct_id_basis"] = WHOLE_BLOOD_BASIS
     warnings: list[str] = []
+    if blood.any() and blood_volume_ml is None:
+        warnings.append(
+            "Blood/plasma %ID is of the sampled aliquot (%ID in the sample), not of the blood "
+            "pool, and is left out of the organ sum; give the total blood volume "
+            "(blood_volume_ml) to report %ID in whole blood."
+        )
     if (frame["amount"] < 0).any():
         warnings.append(
             f"{int((frame['amount'] < 0).sum())} sample(s) with a negative amount "
             "(signal below the standard curve's intercept)"
         )
     summary = _summary(frame)
-    total = frame.groupby(["group", "time", "animal"], dropna=False)["pct_id"].sum()
+    in_sum = frame[frame["pct_id_basis"] != SAMPLE_BASIS]
+    total = in_sum.groupby(["group", "time", "animal"], dropna=False)["pct_id"].sum()
     if (total > 100.0).any():
         warnings.append(
             "the organs of some animals sum to more than 100 %ID: check the dose and units"
@@ -245,6 +281,14 @@ def biodistribution(
         formulas=(
             f"amount: {how}, in {amount_unit}",
             "%ID = 100·amount/dose; %ID/g = %ID/m_tissue (wet mass, g)",
+            (
+                "blood/plasma: %ID in whole blood = %ID/g of the aliquot × ρ_blood × V_blood, "
+                f"ρ_blood = {blood_density_g_per_ml:g} g/mL, V_blood = {blood_volume_ml:g} mL "
+                "(given); included in the organ sum"
+                if blood_volume_ml is not None
+                else "blood/plasma: %ID in the sample (of the aliquot harvested, not of the "
+                "blood pool); left out of the organ sum (give the total blood volume to scale)"
+            ),
             "group summary: mean ± SD (n − 1) over animals per group, time and organ",
             "tumor delivery efficiency = tumor %ID (mean over animals); the estimate's SE is SD/√n",
             "AUC ratio = AUC_tumor/AUC_blood of the mean %ID/g vs time, linear trapezoid "
@@ -257,6 +301,8 @@ def biodistribution(
             "source": table.source,
             "amount_unit": amount_unit,
             "dose": None if dose is None else f"{dose:~P}",
+            "blood_volume_ml": blood_volume_ml,
+            "blood_density_g_per_ml": blood_density_g_per_ml,
         },
     )
 
@@ -269,6 +315,7 @@ def _summary(frame: pd.DataFrame) -> pd.DataFrame:
         pct_id_sd=("pct_id", "std"),
         pct_id_per_g_mean=("pct_id_per_g", "mean"),
         pct_id_per_g_sd=("pct_id_per_g", "std"),
+        pct_id_basis=("pct_id_basis", "first"),
     ).reset_index()
     out["n"] = out["n"].astype(int)
     return out

@@ -20,18 +20,25 @@ from typing import Any, Literal
 import lmfit
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 from uncertainties import correlated_values
 
+from nanocloak.analysis.assumed_units import with_assumed_units
 from nanocloak.analysis.nca import ratio_unit
-from nanocloak.analysis.nca_data import DOSE_NAMES, TIME_NAMES, read_concentrations
+from nanocloak.analysis.nca_data import (
+    DEFAULT_DOSE_UNIT,
+    DOSE_NAMES,
+    TIME_NAMES,
+    assumed_units,
+    read_concentrations,
+)
+from nanocloak.analysis.uncertainty import estimate_from_ufloat
 from nanocloak.errors import DataFormatError, SpecificationError
 from nanocloak.io.tables import LabTable
+from nanocloak.kernels.arrays import FloatArray
 from nanocloak.plotting.series import Panel, Series
 from nanocloak.results.analysis import AnalysisResult, Estimate
 
 Weighting = Literal["1", "1/y", "1/y2"]
-FloatArray = NDArray[np.float64]
 WEIGHTINGS: tuple[Weighting, ...] = ("1", "1/y", "1/y2")
 
 
@@ -153,7 +160,6 @@ def fit_iv_bolus(
     if not result.success:
         warnings.append(f"the fit did not converge: {result.message}")
     dof = max(t.size - n_par, 1)
-    t_crit = float(stats.t.ppf(0.5 + ci_level / 2.0, dof))
     names = ["c0", "k"] if compartments == 1 else ["a", "alpha", "b", "beta"]
     values = [float(result.params[n].value) for n in names]
     if result.covar is not None and compartments == 2:
@@ -174,12 +180,8 @@ def fit_iv_bolus(
     est: list[Estimate] = []
     for name, (label, unit_key, value) in derived.items():
         unit, factor = units[unit_key]
-        nominal = factor * float(getattr(value, "nominal_value", value))
-        stderr = getattr(value, "std_dev", None)
-        stderr = None if stderr is None or not math.isfinite(stderr) else factor * float(stderr)
-        ci = None if stderr is None else (nominal - t_crit * stderr, nominal + t_crit * stderr)
         est.append(
-            Estimate(name, nominal, unit, stderr=stderr, ci=ci, ci_level=ci_level, label=label)
+            estimate_from_ufloat(name, value, unit, ci_level, dof, label=label, scale=factor)
         )
     r2 = 1.0 - float(np.sum((c - result.best_fit) ** 2) / np.sum((c - c.mean()) ** 2))
     est += [
@@ -399,7 +401,7 @@ def fit_iv_bolus_table(
     t = table.column(TIME_NAMES, time_unit, what="time after dose")
     c, _, c_unit = read_concentrations(table, conc_unit)
     dose_value: float | None = None
-    dose_unit = "mg"
+    dose_unit = DEFAULT_DOSE_UNIT
     if dose is not None:
         dose_value, dose_unit = float(dose.magnitude), f"{dose.units:~P}"
     else:
@@ -408,8 +410,9 @@ def fit_iv_bolus_table(
             values = table.column(DOSE_NAMES, None)
             values = values[np.isfinite(values)]
             if values.size:
-                dose_value, dose_unit = float(values[0]), table.units.get(column) or "mg"
-    return fit_iv_bolus(
+                dose_value = float(values[0])
+                dose_unit = table.units.get(column) or DEFAULT_DOSE_UNIT
+    result = fit_iv_bolus(
         t,
         c,
         dose_value,
@@ -420,3 +423,4 @@ def fit_iv_bolus_table(
         provenance={"source": table.source},
         **options,
     )
+    return with_assumed_units(result, assumed_units(table, conc_unit, dose is not None))

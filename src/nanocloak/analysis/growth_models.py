@@ -99,6 +99,29 @@ def _fit_mixed(
     return result, messages
 
 
+DEGENERATE_MESSAGES = ("not positive definite", "singular", "converge")
+"""Fragments of statsmodels' MixedLM warnings that mark a degenerate (unreliable) fit. The
+"MLE may be on the boundary" warning alone is not one of them: statsmodels also issues it for
+fits whose variance components are clearly positive; with a non-positive-definite Hessian (as
+for the shipped example) the fit is degenerate."""
+
+
+def degenerate(result: Any, messages: Sequence[str]) -> str | None:
+    """Why a MixedLM fit is degenerate (boundary MLE, Hessian not positive definite, no
+    convergence, a random-effects covariance not positive definite), or None if it is not."""
+    if result is None:
+        return "the fit failed"
+    found = [m for m in messages if any(k in m.lower() for k in DEGENERATE_MESSAGES)]
+    if found:
+        return "; ".join(found)
+    if not bool(getattr(result, "converged", True)):
+        return "the optimiser did not converge"
+    cov_re = np.atleast_2d(np.asarray(result.cov_re, dtype=float))
+    if cov_re.size and (not np.all(np.isfinite(cov_re)) or np.min(np.linalg.eigvalsh(cov_re)) <= 0):
+        return "the random-effects covariance is not positive definite"
+    return None
+
+
 def fit_growth_model(
     frame: pd.DataFrame,
     groups: Sequence[str],
@@ -125,20 +148,46 @@ def fit_growth_model(
     full = _design(frame, groups, control, day0, interaction=True)
     candidates = ["slope", "intercept"] if random_effects == "auto" else [random_effects]
     ml_fits: dict[str, Any] = {}
+    fallback_note = ""
     for structure in candidates:
-        result, _ = _fit_mixed(frame, full, structure, False, day0)
-        if result is not None:
+        result, ml_messages = _fit_mixed(frame, full, structure, False, day0)
+        problem = degenerate(result, ml_messages)
+        if result is not None and not (
+            random_effects == "auto" and structure == "slope" and problem
+        ):
             ml_fits[structure] = result
+        elif random_effects == "auto" and structure == "slope":
+            fallback_note = (
+                f"the random-slope ML fit was degenerate ({problem}) and was not compared by AIC"
+            )
     if random_effects == "auto" and ml_fits:
         structure = min(ml_fits, key=lambda s: float(ml_fits[s].aic))
     else:
         structure = candidates[0]
     result, messages = _fit_mixed(frame, full, structure, True, day0)
-    if result is None and structure == "slope":
-        warns.append("the random-slope model failed; fell back to a random intercept per animal")
+    problem = degenerate(result, messages)
+    if problem is not None and structure == "slope":
+        # a boundary MLE (random-slope variance → 0) or a non-positive-definite Hessian: the
+        # richer structure is not supported by the data; the random intercept is the simpler
+        # model nested in it
+        fallback_note = (
+            f"the random-slope model was degenerate ({problem}); fell back to a random "
+            "intercept per animal"
+        )
         structure = "intercept"
         result, messages = _fit_mixed(frame, full, structure, True, day0)
+    if fallback_note:
+        warns.append(
+            fallback_note[0].upper() + fallback_note[1:] + " (the simpler random-effects "
+            "structure; growth rates are then compared with between-animal slope variation "
+            "absorbed in the residual)."
+        )
     warns += [f"mixed model: {m}" for m in messages]
+    if degenerate(result, messages) is not None and result is not None:
+        warns.append(
+            "The random-intercept mixed model is itself degenerate: its standard errors and "
+            "p-values are unreliable."
+        )
     z = float(stats.norm.ppf(0.5 + ci_level / 2.0))
     re_text = "b0_i + b1_i·(t − t0)" if structure == "slope" else "b0_i"
     formulas = [
@@ -156,6 +205,11 @@ def fit_growth_model(
             "Random effects chosen by ML AIC between (1|animal) and (1 + t|animal) "
             f"(TumGrowth compares AIC the same way): {structure}."
         )
+    formulas.append(
+        "A degenerate random-slope fit (Hessian not positive definite, e.g. with a boundary "
+        "MLE; no convergence; or a singular random-effects covariance) is replaced by the "
+        "random-intercept model." + (f" Here: {fallback_note}." if fallback_note else "")
+    )
     if result is None:
         warns.append("the mixed model could not be fitted; growth rates are not reported")
         return GrowthModelFit(
@@ -277,6 +331,8 @@ def model_estimates(
             )
     rates = {r["group"]: r["rate_per_day"] for r in model.rate_rows}
     for group in treated:
+        if ctrl not in rates or group not in rates:
+            continue  # the mixed model could not be fitted (its warning says so)
         kc, kt = rates[ctrl], rates[group]
         out.append(
             Estimate(

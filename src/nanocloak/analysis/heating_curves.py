@@ -8,7 +8,8 @@ Used by the photothermal (:mod:`nanocloak.analysis.photothermal`) and magnetic-h
   and switch-off, detecting the switch-off from the curve's shape when it is not given;
 - the nonlinear (lmfit) fit of an exponential relaxation ``T = T_∞ + (T_0 − T_∞) e^(−t/τ)``
   with correlated standard errors carried as ``uncertainties`` numbers;
-- converting such numbers to ``Estimate`` objects with a normal confidence interval.
+- converting such numbers to ``Estimate`` objects with a normal confidence interval (through
+  :func:`nanocloak.analysis.uncertainty.estimate_from_ufloat`).
 """
 
 from __future__ import annotations
@@ -22,28 +23,13 @@ import lmfit
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import uniform_filter1d
-from uncertainties import ufloat
 
+from nanocloak.analysis.uncertainty import estimate_from_ufloat, nominal, stderr, uncertain
 from nanocloak.errors import DataFormatError
 from nanocloak.io.tables import LabTable
 from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.thermal import lumped
 from nanocloak.results.analysis import Estimate
-
-
-def uncertain(value: float, sd: float) -> Any:
-    """An ``uncertainties`` number, or the plain float when ``sd`` is 0 (no spurious warning)."""
-    return ufloat(value, sd) if sd > 0 else float(value)
-
-
-def nominal(value: Any) -> float:
-    """Nominal value of an ``uncertainties`` number or a float."""
-    return float(getattr(value, "nominal_value", value))
-
-
-def stderr(value: Any) -> float:
-    """Standard deviation of an ``uncertainties`` number (0 for a float)."""
-    return float(getattr(value, "std_dev", 0.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,14 +275,11 @@ def to_estimate(
     value: Any,
     unit: str,
     label: str,
-    z: float,
     level: float,
     note: str = "",
 ) -> Estimate:
-    """An ``Estimate`` from an ``uncertainties`` number: SE and a normal CI at ``level``."""
-    mid, se = nominal(value), stderr(value)
-    ci = (mid - z * se, mid + z * se) if se > 0 else None
-    return Estimate(name, mid, unit, se if se > 0 else None, ci, level, label, note)
+    """An ``Estimate`` with SE and a normal CI at ``level`` (:func:`estimate_from_ufloat`)."""
+    return estimate_from_ufloat(name, value, unit, level, label=label, note=note)
 
 
 __all__ = [

@@ -24,18 +24,20 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import statsmodels.api as sm
-from scipy import stats
-from uncertainties import correlated_values
 
 from nanocloak.analysis.heating_curves import (
     RelaxationFit,
     clean_curve,
     fit_relaxation,
-    nominal,
     read_curve,
     split_curve,
-    to_estimate,
+)
+from nanocloak.analysis.uncertainty import (
+    LineFit,
+    estimate_from_ufloat,
+    fit_line,
+    nominal,
+    uncertain,
 )
 from nanocloak.errors import DataFormatError, SpecificationError
 from nanocloak.io.tables import LabTable
@@ -49,10 +51,14 @@ BREZOVICH_A_PER_M_S = 4.85e8
 HERGT_DUTZ_A_PER_M_S = 5.0e9
 """Hergt–Dutz relaxed limit for H·f (A m⁻¹ s⁻¹), for small body regions."""
 INITIAL_SLOPE_BIAS = 0.05
-"""Warn when the initial-slope window is expected to read more than this much too low."""
+"""Heuristic threshold (no published source): warn when the initial-slope window is expected to
+read more than this much too low (the bias ≈ W/(2τ) itself follows from the linear-loss model)."""
 
 SHORT_HEATING = 0.3
-"""Warn when heating lasted less than this many Box–Lucas time constants."""
+"""Heuristic threshold (no published source): warn when heating lasted less than this many
+Box–Lucas time constants."""
+FIT_ONLY_CI = "fit-only CI (Σmc, m_NP taken as exact)"
+"""Label of SAR intervals that ignore the uncertainty of heat capacity and magnetic mass."""
 
 SarMethod = Literal["corrected_slope", "box_lucas", "initial_slope"]
 METHODS: tuple[SarMethod, ...] = ("initial_slope", "box_lucas", "corrected_slope")
@@ -73,6 +79,10 @@ class MagneticHeatingSetup:
         ``Σ mᵢcᵢ`` of the sample that heats (J/K), e.g. 1 mL water: 4.18 J/K.
     particle_mass_g
         Mass of magnetic material in the sample (g), on the basis named by ``mass_basis``.
+    heat_capacity_stderr_j_per_k, particle_mass_stderr_g
+        Standard deviations of ``Σ mᵢcᵢ`` (J/K) and of the magnetic mass (g, e.g. from the ICP
+        assay), propagated into SAR and ILP; while both are 0 the SAR intervals are fit-only
+        (and say so).
     field_a_per_m
         Field amplitude ``H`` (A/m); ILP and the H·f check need it.
     frequency_hz
@@ -95,6 +105,8 @@ class MagneticHeatingSetup:
 
     heat_capacity_j_per_k: float
     particle_mass_g: float
+    heat_capacity_stderr_j_per_k: float = 0.0
+    particle_mass_stderr_g: float = 0.0
     field_a_per_m: float | None = None
     frequency_hz: float | None = None
     mass_basis: str = "nanoparticles"
@@ -118,6 +130,12 @@ class MagneticHeatingSetup:
         for name, optional in (("field", self.field_a_per_m), ("frequency", self.frequency_hz)):
             if optional is not None and not (math.isfinite(optional) and optional > 0):
                 raise SpecificationError(name, optional, "a positive value or none")
+        for name, sd in (
+            ("heat_capacity_stderr", self.heat_capacity_stderr_j_per_k),
+            ("particle_mass_stderr", self.particle_mass_stderr_g),
+        ):
+            if not (math.isfinite(sd) and sd >= 0):
+                raise SpecificationError(name, sd, "a standard deviation of 0 or more")
         if self.skip_s < 0:
             raise SpecificationError("skip", self.skip_s, "a dead time of 0 s or more")
         if self.windows < 3:
@@ -126,14 +144,6 @@ class MagneticHeatingSetup:
             raise SpecificationError("method", self.method, f"one of {', '.join(METHODS)}")
         if not 0.0 < self.ci_level < 1.0:
             raise SpecificationError("ci_level", self.ci_level, "a level between 0 and 1")
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    slope: Any
-    intercept: Any
-    ci: tuple[float, float]
-    intercept_ci: tuple[float, float]
 
 
 def analyze_magnetic_heating(
@@ -172,77 +182,79 @@ def analyze_magnetic_heating(
     if ht.size < 10:
         raise DataFormatError(f"{title}: fewer than 10 points with the field on after the skip")
     level = setup.ci_level
-    capacity = setup.heat_capacity_j_per_k
-    mass = setup.particle_mass_g
+    capacity = uncertain(setup.heat_capacity_j_per_k, setup.heat_capacity_stderr_j_per_k)
+    mass = uncertain(setup.particle_mass_g, setup.particle_mass_stderr_g)
+    fit_only = setup.heat_capacity_stderr_j_per_k == 0 and setup.particle_mass_stderr_g == 0
     initial_mask = ht <= t_on + setup.skip_s + setup.initial_window_s
     if int(np.sum(initial_mask)) < 5:
         raise DataFormatError(
             f"{title}: fewer than 5 points in the initial window of {setup.initial_window_s:g} s;"
             " lengthen it"
         )
-    initial = _ols(ht[initial_mask] - t_on, htemp[initial_mask], level)
+    initial = _line(ht[initial_mask] - t_on, htemp[initial_mask], level)
     start_temp = initial.intercept
     box = fit_relaxation(ht, htemp, t_on)
     rise = box.asymptote - box.start
     corrected, windows = _corrected_slope(ht, htemp, nominal(start_temp), setup.windows, level)
     rates = {
-        "initial_slope": (initial.slope, initial.ci),
+        "initial_slope": (initial.slope, initial.n - 2),
         "box_lucas": (rise / box.tau_s, None),
-        "corrected_slope": (corrected.intercept, corrected.intercept_ci),
+        "corrected_slope": (corrected.intercept, corrected.n - 2),
     }
-    z = float(stats.norm.ppf(0.5 + level / 2))
     basis = f"W per g of {setup.mass_basis}"
     sar = {m: lumped.heating_power_w(capacity, rate) / mass for m, (rate, _) in rates.items()}
+    ci_kind = FIT_ONLY_CI if fit_only else "CI with the fit SE and the SDs of Σmc and m_NP"
     estimates: list[Estimate] = []
     for i, m in enumerate((setup.method, *METHODS)):
-        ci = rates[m][1]
-        value = sar[m]
-        e = to_estimate(
-            "sar" if i == 0 else f"sar_{m}",
-            value,
-            "W/g",
-            f"SAR reported ({METHOD_LABELS[m]}), {basis}"
-            if i == 0
-            else f"SAR ({METHOD_LABELS[m]}), {basis}",
-            z,
-            level,
-            "t-interval" if ci is not None else "normal interval",
-        )
-        if ci is not None:
-            e = Estimate(
-                e.name,
-                e.value,
-                e.unit,
-                e.stderr,
-                (ci[0] * capacity / mass, ci[1] * capacity / mass),
+        # a linear fit's t interval while the inputs are exact; a normal one once the input SDs
+        # (with unknown degrees of freedom) are combined with it
+        dof = rates[m][1] if fit_only else None
+        estimates.append(
+            estimate_from_ufloat(
+                "sar" if i == 0 else f"sar_{m}",
+                sar[m],
+                "W/g",
                 level,
-                e.label,
-                e.note,
+                dof,
+                label=f"SAR reported ({METHOD_LABELS[m]}), {basis}"
+                if i == 0
+                else f"SAR ({METHOD_LABELS[m]}), {basis}",
+                note=f"{'t-interval' if dof is not None else 'normal interval'}; {ci_kind}",
             )
-        estimates.append(e)
+        )
     field, frequency = setup.field_a_per_m, setup.frequency_hz
     if field is not None and frequency is not None:
         for m in METHODS:
             ilp = lumped.intrinsic_loss_power_h_m2_per_kg(sar[m] * 1e3, field, frequency) * 1e9
             estimates.append(
-                to_estimate(
+                estimate_from_ufloat(
                     f"ilp_{m}",
                     ilp,
                     "nH m² kg⁻¹",
-                    f"ILP ({METHOD_LABELS[m]}) = SAR/(H² f)",
-                    z,
                     level,
+                    label=f"ILP ({METHOD_LABELS[m]}) = SAR/(H² f)",
+                    note=ci_kind,
                 )
             )
         estimates.append(Estimate("H_f", field * frequency, "A m⁻¹ s⁻¹", label="H·f"))
     loss = -corrected.slope * capacity
     estimates += [
-        to_estimate("rate_initial", initial.slope, "K/s", "initial slope dT/dt", z, level),
-        to_estimate("delta_T", rise, "K", "Box–Lucas plateau rise ΔT", z, level),
-        to_estimate("tau", box.tau_s, "s", "Box–Lucas time constant τ", z, level),
-        to_estimate("hS", loss, "W/K", "loss conductance hS (corrected slope)", z, level),
+        estimate_from_ufloat(
+            "rate_initial", initial.slope, "K/s", level, label="initial slope dT/dt"
+        ),
+        estimate_from_ufloat("delta_T", rise, "K", level, label="Box–Lucas plateau rise ΔT"),
+        estimate_from_ufloat("tau", box.tau_s, "s", level, label="Box–Lucas time constant τ"),
+        estimate_from_ufloat(
+            "hS", loss, "W/K", level, label="loss conductance hS (corrected slope)"
+        ),
     ]
     warnings = _warnings(setup, box, sar, t[seg.off] - t_on, nominal(loss))
+    if fit_only:
+        warnings.append(
+            f"The SAR intervals are {FIT_ONLY_CI}: heat capacity and magnetic mass were given "
+            "without standard deviations, so their (often dominant) uncertainty is not included; "
+            "give heat_capacity_stderr_j_per_k and particle_mass_stderr_g."
+        )
     return AnalysisResult(
         kind="magnetic_heating",
         title=title,
@@ -256,8 +268,11 @@ def analyze_magnetic_heating(
             "field_on_s": t_on,
             "field_off_s": float(t[seg.off]),
             "field_off": "detected (temperature peak)" if seg.detected else "given",
-            "heat_capacity_j_per_k": capacity,
-            "particle_mass_g": mass,
+            "heat_capacity_j_per_k": setup.heat_capacity_j_per_k,
+            "heat_capacity_stderr_j_per_k": setup.heat_capacity_stderr_j_per_k,
+            "particle_mass_g": setup.particle_mass_g,
+            "particle_mass_stderr_g": setup.particle_mass_stderr_g,
+            "ci": ci_kind,
             "mass_basis": setup.mass_basis,
             "initial_window_s": setup.initial_window_s,
             "skip_s": setup.skip_s,
@@ -302,23 +317,16 @@ def field_check(field_a_per_m: float, frequency_hz: float) -> list[str]:
     return []
 
 
-def _ols(x: FloatArray, y: FloatArray, level: float) -> _Line:
-    fit = sm.OLS(y, sm.add_constant(x)).fit()
-    params = np.asarray(fit.params, dtype=float)
-    cov = np.asarray(fit.cov_params(), dtype=float)
-    ci = np.asarray(fit.conf_int(alpha=1 - level), dtype=float)
-    if np.all(np.isfinite(cov)) and cov[0, 0] > 0 and cov[1, 1] > 0:
-        intercept, slope = correlated_values(params, cov)
-    else:
-        intercept, slope = float(params[0]), float(params[1])
-    return _Line(
-        slope, intercept, (float(ci[1, 0]), float(ci[1, 1])), (float(ci[0, 0]), float(ci[0, 1]))
-    )
+def _line(x: FloatArray, y: FloatArray, level: float) -> LineFit:
+    line = fit_line(x, y, level)
+    if line is None:
+        raise DataFormatError("a heating-rate line needs at least two distinct times")
+    return line
 
 
 def _corrected_slope(
     t: FloatArray, temp: FloatArray, start_c: float, count: int, level: float
-) -> tuple[_Line, list[dict[str, Any]]]:
+) -> tuple[LineFit, list[dict[str, Any]]]:
     edges = np.linspace(t[0], t[-1], count + 1)
     rows: list[dict[str, Any]] = []
     for i, (a, b) in enumerate(itertools.pairwise(edges)):
@@ -341,7 +349,7 @@ def _corrected_slope(
         )
     x = np.array([r["T − T0 (K)"] for r in rows])
     y = np.array([r["dT/dt (K/s)"] for r in rows])
-    return _ols(x, y, level), rows
+    return _line(x, y, level), rows
 
 
 def _warnings(
@@ -402,7 +410,12 @@ def _formulas(setup: MagneticHeatingSetup) -> tuple[str, ...]:
         f"Field safety: H·f ≤ {BREZOVICH_A_PER_M_S:.3g} A m⁻¹ s⁻¹ (Brezovich) or ≤ "
         f"{HERGT_DUTZ_A_PER_M_S:.3g} (Hergt–Dutz, small regions).",
         "CI: t-interval for the linear fits (statsmodels OLS), normal interval (±z·SE) for "
-        "Box–Lucas and the ILPs.",
+        "Box–Lucas and the ILPs; the SDs of Σmᵢcᵢ and m_NP, when given, are propagated to first "
+        "order (uncertainties) and the SAR interval becomes normal (±z·SE); with both SDs 0 it "
+        f"is a {FIT_ONLY_CI}.",
+        f"Heuristic thresholds (no published source): warn when the initial-slope bias W/(2τ) "
+        f"exceeds {INITIAL_SLOPE_BIAS:.0%}, when heating lasted < {SHORT_HEATING:g} τ, and when "
+        "the three SAR estimates differ by > 20 %.",
     )
 
 
@@ -410,9 +423,9 @@ def _panels(
     t: FloatArray,
     temp: FloatArray,
     ht: FloatArray,
-    initial: _Line,
+    initial: LineFit,
     box: RelaxationFit,
-    corrected: _Line,
+    corrected: LineFit,
     windows: list[dict[str, Any]],
     t_on: float,
     title: str,

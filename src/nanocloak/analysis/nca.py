@@ -24,24 +24,27 @@ import pandas as pd
 import pint
 from numpy.typing import ArrayLike
 
+from nanocloak.analysis.assumed_units import with_assumed_units
 from nanocloak.analysis.nca_auc import (
     AucMethod,
-    FloatArray,
     auc_segment,
     integrate,
     interpolate,
     segment_methods,
 )
 from nanocloak.analysis.nca_data import (
+    DEFAULT_DOSE_UNIT,
     DOSE_NAMES,
     TIME_NAMES,
     BlqRule,
+    assumed_units,
     clean_blq,
     read_concentrations,
 )
 from nanocloak.analysis.terminal_slope import LambdaZFit, best_lambda_z
 from nanocloak.errors import DataFormatError, SpecificationError
 from nanocloak.io.tables import LabTable
+from nanocloak.kernels.arrays import FloatArray
 from nanocloak.plotting.series import Panel, Series
 from nanocloak.results.analysis import AnalysisResult, Estimate
 from nanocloak.units import Quantity
@@ -68,27 +71,20 @@ def ratio_unit(dose_unit: str, conc_unit: str, time_unit: str, per_time: bool) -
     """Unit and scale factor for Dose/AUC (``per_time``, a clearance) or Dose/C (a volume).
 
     Returns ``(unit, factor)``: a raw ratio computed in the input units times ``factor`` is in
-    ``unit``, chosen among L or mL (per kg, g or m² for normalised doses) to keep the factor
-    closest to 1. Falls back to the literal ratio with factor 1.
+    ``unit``. The unit depends only on the units, never on the numbers, so it is the same for
+    every profile of a batch: volumes in L and clearances in L per ``time_unit`` (L/h with the
+    default time unit), per kg (or per m²) when the dose is per kg body weight (or per m² body
+    surface). Falls back to the literal ratio with factor 1 when the units do not make a volume.
     """
-    dims = ["", "/kg", "/g", "/m**2"]
-    bases = [f"L/{time_unit}", f"mL/{time_unit}"] if per_time else ["L", "mL"]
     try:
         q = Quantity(1.0, dose_unit) / Quantity(1.0, conc_unit)
         if per_time:
             q = q / Quantity(1.0, time_unit)
-        best: tuple[float, str, float] | None = None
-        for base in bases:
-            for dim in dims:
-                candidate = base + dim
-                if q.dimensionality != Quantity(1.0, candidate).dimensionality:
-                    continue
-                factor = float(q.to(candidate).magnitude)
-                score = abs(math.log10(factor))
-                if best is None or score < best[0]:
-                    best = (score, candidate.replace("**2", "²"), factor)
-        if best is not None:
-            return best[1], best[2]
+        base = f"L/{time_unit}" if per_time else "L"
+        for dim in ("", "/kg", "/m**2"):
+            candidate = base + dim
+            if q.dimensionality == Quantity(1.0, candidate).dimensionality:
+                return candidate.replace("**2", "²"), float(q.to(candidate).magnitude)
     except (pint.errors.PintError, ValueError, TypeError, AttributeError):
         pass
     if per_time:
@@ -295,6 +291,14 @@ def _auc_to_end(
         raise SpecificationError("auc_end", end, "a time after the dose (> 0)")
     span = f"0–{end:g} {time_unit}"
     inside = np.flatnonzero((t <= end) & (c > 0))
+    if inside.size == 0:
+        raise SpecificationError(
+            "auc_end",
+            f"{end:g} {time_unit}",
+            f"a time at or after the first quantifiable sample ({t[c > 0].min():g} {time_unit})"
+            if np.any(c > 0)
+            else "a profile with a quantifiable concentration",
+        )
     last = int(inside[-1])
     auclast = integrate(t[: last + 1], c[: last + 1], method)[0]
     out = [
@@ -498,7 +502,7 @@ def nca_table(
     t = table.column(TIME_NAMES, time_unit, what="time after dose")
     c, blq, c_unit = read_concentrations(table, conc_unit)
     dose_value: float | None = None
-    dose_unit = "mg"
+    dose_unit = DEFAULT_DOSE_UNIT
     if dose is not None:
         dose_value, dose_unit = float(dose.magnitude), f"{dose.units:~P}"
     else:
@@ -511,10 +515,11 @@ def nca_table(
                     "group the file by subject with --group-by"
                 )
             if doses.size == 1:
-                dose_value, dose_unit = float(doses[0]), table.units.get(column) or "mg"
+                dose_value = float(doses[0])
+                dose_unit = table.units.get(column) or DEFAULT_DOSE_UNIT
     loq_value = None if loq is None else float(loq.to(c_unit).magnitude)
     end = None if auc_end is None else float(auc_end.to(time_unit).magnitude)
-    return nca(
+    result = nca(
         t,
         c,
         dose_value,
@@ -528,3 +533,4 @@ def nca_table(
         provenance={"source": table.source},
         **options,
     )
+    return with_assumed_units(result, assumed_units(table, conc_unit, dose is not None))

@@ -12,10 +12,10 @@ import math
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
+
+from nanocloak.kernels.arrays import FloatArray
 
 AucMethod = Literal["lin-up/log-down", "linear"]
-FloatArray = NDArray[np.float64]
 
 
 def segment_methods(conc: FloatArray, method: AucMethod) -> list[str]:

@@ -14,12 +14,18 @@ import pandas as pd
 import pint
 from numpy.typing import NDArray
 
+from nanocloak.analysis.assumed_units import AssumedUnit, assumed_unit
 from nanocloak.errors import DataFormatError
 from nanocloak.io.tables import LabTable
+from nanocloak.kernels.arrays import FloatArray
 from nanocloak.units import Quantity
 
 BlqRule = Literal["keep", "drop"]
-FloatArray = NDArray[np.float64]
+
+DEFAULT_CONC_UNIT = "mg/L"
+"""Concentration unit assumed for a column without one (= µg/mL), with a warning."""
+DEFAULT_DOSE_UNIT = "mg"
+"""Dose unit assumed for a dose column without one, with a warning."""
 
 TIME_NAMES = ("time", "t", "tad", "time after dose", "hours")
 CONC_NAMES = ("conc", "concentration", "c", "cp", "plasma concentration", "dv")
@@ -66,6 +72,21 @@ def clean_blq(
     return t[~drop], c[~drop], notes
 
 
+def assumed_units(table: LabTable, conc_unit: str | None, dose_given: bool) -> list[AssumedUnit]:
+    """The units assumed for a unit-less concentration column (mg/L, unless ``conc_unit`` says
+    otherwise) and dose column (mg, unless the dose was given with its unit)."""
+    out = []
+    if conc_unit is None:
+        conc = assumed_unit(table, CONC_NAMES, DEFAULT_CONC_UNIT, "concentration")
+        if conc is not None:
+            out.append(conc)
+    if not dose_given:
+        dose = assumed_unit(table, DOSE_NAMES, DEFAULT_DOSE_UNIT, "dose")
+        if dose is not None:
+            out.append(dose)
+    return out
+
+
 def read_concentrations(
     table: LabTable, conc_unit: str | None = None
 ) -> tuple[FloatArray, NDArray[np.bool_], str]:
@@ -73,7 +94,8 @@ def read_concentrations(
 
     Text such as ``BLQ``, ``<LOQ``, ``ND`` or ``<0.05`` marks a below-LOQ sample; other text is
     an error. A ``BLQ`` column of yes/no or 1/0 flags is honoured too. The values are
-    converted to ``conc_unit`` if given, else kept in the header's unit (``mg/L`` if none).
+    converted to ``conc_unit`` if given, else kept in the header's unit (``mg/L`` if none:
+    :func:`assumed_units` states that assumption).
     """
     column = table.find(CONC_NAMES)
     if column is None:
@@ -100,7 +122,7 @@ def read_concentrations(
     if flag_column is not None and flag_column != column:
         flags = table.frame[flag_column].astype(str).str.strip().str.lower()
         blq = blq | flags.isin(("1", "true", "yes", "y", "blq")).to_numpy()
-    given = table.units.get(column) or conc_unit or "mg/L"
+    given = table.units.get(column) or conc_unit or DEFAULT_CONC_UNIT
     target = conc_unit or given
     if given != target:
         try:

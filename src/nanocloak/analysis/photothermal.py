@@ -29,21 +29,17 @@ from typing import Any, Literal
 
 import numpy as np
 import statsmodels.api as sm
-from scipy import stats
 
 from nanocloak.analysis.heating_curves import (
     CurveSegments,
     RelaxationFit,
     clean_curve,
     fit_relaxation,
-    nominal,
     read_curve,
     running_mean,
     split_curve,
-    stderr,
-    to_estimate,
-    uncertain,
 )
+from nanocloak.analysis.uncertainty import estimate_from_ufloat, nominal, stderr, uncertain
 from nanocloak.errors import DataFormatError, SpecificationError
 from nanocloak.io.tables import LabTable
 from nanocloak.kernels.arrays import FloatArray
@@ -56,11 +52,17 @@ PLATEAU_TIME_CONSTANTS = 5.0
 MAX_ABSORBANCE = 1.0
 """Above this absorbance most light is absorbed in the first part of the path."""
 MAX_RISE_K = 20.0
-"""Above this rise radiative and evaporative losses make the linear-loss model strained."""
+"""Heuristic threshold (no published source): above this rise radiative and evaporative losses
+make the linear-loss model strained (radiation h_rad ≈ 4εσT³ changes by ~25 % over 20 K near
+300 K)."""
 TAU_AGREEMENT = 0.10
-"""Heating and cooling time constants further apart than this (relative) disagree."""
+"""Heuristic threshold (no published source): heating and cooling time constants further apart
+than this (relative), and by more than 3 combined SE, disagree."""
 OBSERVED_TMAX_POINTS = 5
-"""Points averaged to read T_max from the data (the highest running mean)."""
+"""Heuristic choice (no published source): points averaged to read T_max from the data (the
+highest running mean)."""
+FIT_ONLY_CI = "fit-only CI (I, A, Σmc taken as exact)"
+"""Label of intervals that ignore the uncertainty of laser power, absorbance and heat capacity."""
 
 TmaxMethod = Literal["fit", "observed"]
 
@@ -77,7 +79,12 @@ FORMULAS = (
     "Blank: Q_dis = hS ΔT_blank · I / I_blank, with ΔT_blank the fitted steady rise of the solvent "
     "alone in the same vessel (same hS), when a blank curve is given.",
     "Uncertainty: fit standard errors with their correlations (lmfit covariance scaled by the "
-    "reduced χ²), propagated to first order (uncertainties); CI = value ± z·SE (normal).",
+    "reduced χ²) and the given SDs of I, A, Σmᵢcᵢ and Q_dis (independent of the fits), "
+    "propagated to first order (uncertainties); CI = value ± z·SE (normal). With those SDs at "
+    f"0 the interval is a {FIT_ONLY_CI}.",
+    f"Heuristic thresholds (no published source): warn above a {MAX_RISE_K:g} K rise, when "
+    f"τ_h and τ_s differ by more than {TAU_AGREEMENT:.0%} (and 3 SE), and read the observed "
+    f"T_max as the highest {OBSERVED_TMAX_POINTS}-point running mean.",
 )
 
 
@@ -93,8 +100,12 @@ class PhotothermalSetup:
         Decadic absorbance (OD) of the sample at the laser wavelength along the beam path.
     heat_capacity_j_per_k
         ``Σ mᵢcᵢ`` of what heats (J/K), e.g. 1 g water × 4.18 J g⁻¹ K⁻¹ = 4.18 J/K.
+    heat_capacity_stderr_j_per_k
+        Standard deviation of ``Σ mᵢcᵢ`` (J/K), e.g. from the pipetted volume; propagated into
+        ``hS`` and η.
     power_stderr_w, absorbance_stderr
-        Standard errors of the laser power (W) and the absorbance, propagated into η.
+        Standard errors of the laser power (W) and the absorbance, propagated into η. While
+        these and ``heat_capacity_stderr_j_per_k`` are 0 the CI of η is fit-only (and says so).
     blank_heat_w, blank_heat_stderr_w
         Heat from solvent and vessel at this run's power, ``Q_dis`` (W), and its standard error.
     blank_rise_k, blank_rise_stderr_k
@@ -117,6 +128,7 @@ class PhotothermalSetup:
     power_w: float
     absorbance: float
     heat_capacity_j_per_k: float
+    heat_capacity_stderr_j_per_k: float = 0.0
     power_stderr_w: float = 0.0
     absorbance_stderr: float = 0.0
     blank_heat_w: float = 0.0
@@ -147,6 +159,16 @@ class PhotothermalSetup:
                 "a positive decadic absorbance at the laser wavelength",
                 "Measure the sample's OD at the laser wavelength in the same path length.",
             )
+        sds = {
+            "power_stderr": self.power_stderr_w,
+            "absorbance_stderr": self.absorbance_stderr,
+            "heat_capacity_stderr": self.heat_capacity_stderr_j_per_k,
+            "blank_heat_stderr": self.blank_heat_stderr_w,
+            "blank_rise_stderr": self.blank_rise_stderr_k,
+        }
+        for name, sd in sds.items():
+            if not (math.isfinite(sd) and sd >= 0):
+                raise SpecificationError(name, sd, "a standard deviation of 0 or more")
         if self.tmax not in ("fit", "observed"):
             raise SpecificationError("tmax", self.tmax, "'fit' or 'observed'")
         if not 0.0 < self.ci_level < 1.0:
@@ -212,7 +234,7 @@ def analyze_photothermal(
     heating = fit_relaxation(heat_t, heat_temp, t_on)
     tau_s = cooling.tau_s
     ambient = cooling.asymptote
-    capacity = setup.heat_capacity_j_per_k
+    capacity = uncertain(setup.heat_capacity_j_per_k, setup.heat_capacity_stderr_j_per_k)
     hs = lumped.loss_coefficient_w_per_k(capacity, tau_s)
     power = uncertain(setup.power_w, setup.power_stderr_w)
     absorbance = uncertain(setup.absorbance, setup.absorbance_stderr)
@@ -232,40 +254,45 @@ def analyze_photothermal(
         for m, tm in (("fit", tmax_fit), ("observed", tmax_obs))
     }
     level = setup.ci_level
-    z = float(stats.norm.ppf(0.5 + level / 2))
     warnings = _warnings(setup, heating, cooling, t_off - t_on, rise, eta, seg)
+    fit_only = inputs_exact(setup)
+    ci_kind = FIT_ONLY_CI if fit_only else "CI with the fit SEs and the input SDs of I, A, Σmc"
+    if fit_only:
+        warnings.append(
+            f"The interval of η is a {FIT_ONLY_CI}: laser power, absorbance and heat capacity "
+            "were given without standard deviations, so their (often dominant) uncertainty is "
+            "not included; give power_stderr_w, absorbance_stderr and "
+            "heat_capacity_stderr_j_per_k."
+        )
+
+    def est(name: str, value: Any, unit: str, label: str, note: str = "") -> Estimate:
+        return estimate_from_ufloat(name, value, unit, level, label=label, note=note)
+
     estimates = (
-        to_estimate(
+        est(
             "eta",
             eta,
             "",
             "photothermal conversion efficiency η",
-            z,
-            setup.ci_level,
-            f"ΔT_max from {'the heating fit' if setup.tmax == 'fit' else 'the data'}",
+            f"ΔT_max from {'the heating fit' if setup.tmax == 'fit' else 'the data'}; {ci_kind}",
         ),
-        to_estimate("tau_cooling", tau_s, "s", "time constant τ_s (cooling fit)", z, level),
-        to_estimate("hS", hs, "W/K", "heat-loss conductance hS = Σmc/τ_s", z, setup.ci_level),
-        to_estimate(
+        est("tau_cooling", tau_s, "s", "time constant τ_s (cooling fit)"),
+        est("hS", hs, "W/K", "heat-loss conductance hS = Σmc/τ_s", ci_kind),
+        est(
             "T_surr",
             ambient,
             "°C",
             "surroundings T_surr",
-            z,
-            setup.ci_level,
             "given" if setup.ambient_c is not None else "cooling-fit asymptote",
         ),
-        to_estimate("delta_T_max", rise, "K", "steady rise T_max − T_surr", z, setup.ci_level),
-        to_estimate(
-            "tau_heating", heating.tau_s, "s", "time constant τ_h (heating fit)", z, setup.ci_level
-        ),
-        to_estimate("Q_dis", blank, "W", "solvent/vessel heat Q_dis", z, setup.ci_level),
-        to_estimate("extinguished_power", extinguished, "W", "I (1 − 10^(−A))", z, setup.ci_level),
-        to_estimate("net_heat", net, "W", "hS ΔT_max − Q_dis", z, setup.ci_level),
-        to_estimate("laser_power", power, "W", "laser power I", z, setup.ci_level),
-        to_estimate(
-            "absorbance", absorbance, "", "absorbance A at the laser wavelength", z, setup.ci_level
-        ),
+        est("delta_T_max", rise, "K", "steady rise T_max − T_surr"),
+        est("tau_heating", heating.tau_s, "s", "time constant τ_h (heating fit)"),
+        est("Q_dis", blank, "W", "solvent/vessel heat Q_dis"),
+        est("extinguished_power", extinguished, "W", "I (1 − 10^(−A))"),
+        est("net_heat", net, "W", "hS ΔT_max − Q_dis", ci_kind),
+        est("laser_power", power, "W", "laser power I"),
+        est("absorbance", absorbance, "", "absorbance A at the laser wavelength"),
+        est("heat_capacity", capacity, "J/K", "heat capacity Σmᵢcᵢ"),
     )
     table = [
         {
@@ -290,7 +317,13 @@ def analyze_photothermal(
             "laser_on_s": t_on,
             "laser_off_s": t_off,
             "laser_off": "detected (temperature peak)" if seg.detected else "given",
-            "heat_capacity_j_per_k": capacity,
+            "heat_capacity_j_per_k": setup.heat_capacity_j_per_k,
+            "input_sds": {
+                "power_stderr_w": setup.power_stderr_w,
+                "absorbance_stderr": setup.absorbance_stderr,
+                "heat_capacity_stderr_j_per_k": setup.heat_capacity_stderr_j_per_k,
+            },
+            "ci": ci_kind,
             "tmax": setup.tmax,
             "points_heating": int(heat_t.size),
             "points_cooling": int(cool_t.size),
@@ -430,12 +463,23 @@ def photothermal_slope(
             "η = slope of net heat against extinguished power"
             + (" (line through the origin)." if through_origin else " (line with intercept)."),
             "Weighted least squares, weights 1/SE² of the net heat (statsmodels WLS; SEs scaled "
-            f"by the residual variance); {ci_level:.0%} CI from the t distribution.",
+            f"by the residual variance); {ci_level:.0%} CI from the t distribution. Errors common "
+            "to all runs (Σmᵢcᵢ, power-meter calibration) scale every point alike and are not in "
+            "this interval.",
         ),
         warnings=tuple(warnings),
         panels=(panel,),
         tables={"runs": rows},
         provenance={"runs": [r.title for r in runs], "through_origin": through_origin},
+    )
+
+
+def inputs_exact(setup: PhotothermalSetup) -> bool:
+    """True when laser power, absorbance and heat capacity were given without an SD."""
+    return (
+        setup.power_stderr_w == 0
+        and setup.absorbance_stderr == 0
+        and setup.heat_capacity_stderr_j_per_k == 0
     )
 
 

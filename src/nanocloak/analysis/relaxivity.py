@@ -5,8 +5,9 @@ regressed on the iron concentration,
 
 .. math:: R_i = R_{i,0} + r_i\\,[\\mathrm{Fe}],
 
-by weighted least squares (statsmodels WLS, weights 1/SE(R_i)^2 from the per-sample fits) or
-ordinary least squares, with t-based confidence intervals. A quadratic term is tested because
+by weighted least squares (statsmodels WLS, relative weights 1/SE(R_i)^2 from the per-sample
+fits, the scale estimated from the residuals) or ordinary least squares, with t-based confidence
+intervals. A quadratic term is tested because
 in whole blood R1 and R2 are not linear in concentration (Knobloch et al., *Invest. Radiol.*
 2018; physics.md §7). The per-sample curve fits live in
 :mod:`nanocloak.analysis.relaxation_fits`.
@@ -39,8 +40,15 @@ from nanocloak.results.analysis import AnalysisResult, Estimate
 from nanocloak.units import Quantity
 
 FE_MOLAR_MASS_G_PER_MOL = 55.845
+"""Standard atomic weight of iron (IUPAC/CIAAW 2021: 55.845(2) g/mol)."""
+FE3O4_MOLAR_MASS_G_PER_MOL = 231.53
+"""Molar mass of magnetite Fe3O4 per formula unit (3 × 55.845 + 4 × 15.999 = 231.53 g/mol),
+which contains 3 Fe."""
+FE_PER_FORMULA_UNIT = {"Fe": 1, "Fe3O4": 3}
+MOLAR_MASS_G_PER_MOL = {"Fe": FE_MOLAR_MASS_G_PER_MOL, "Fe3O4": FE3O4_MOLAR_MASS_G_PER_MOL}
 RELAXIVITY_UNIT = "1/mM/s"
 Weighting = Literal["inverse-variance", "relative", "none"]
+Basis = Literal["Fe", "Fe3O4"]
 
 CONCENTRATION_NAMES = ("Fe", "[Fe]", "iron", "Fe concentration", "concentration", "conc", "c")
 SIGNAL_NAMES = ("signal", "intensity", "SI", "S", "magnitude", "amplitude")
@@ -171,18 +179,56 @@ def _exact(table: LabTable, names: Sequence[str]) -> str | None:
     return None
 
 
-def _concentration_mm(table: LabTable) -> tuple[NDArray[np.float64], str]:
+def names_iron(column: str) -> bool:
+    """Whether a column's name says it holds iron (``Fe``, ``[Fe]``, ``iron …``)."""
+    words = "".join(ch if ch.isalnum() else " " for ch in column).split()
+    return any(w == "Fe" or w.lower() == "iron" for w in words)
+
+
+def _concentration_mm(
+    table: LabTable, basis: Basis | None = None
+) -> tuple[NDArray[np.float64], str, str | None]:
+    """Iron concentration (mM Fe), the column and the conversion formula used (None if none).
+
+    A mass concentration is converted only when the column is an iron concentration (its name
+    says Fe or iron) or ``basis`` names what the mass is of; a molar concentration is taken as
+    mM Fe unless ``basis="Fe3O4"`` (then mM of formula units, × 3).
+    """
     column = _exact(table, CONCENTRATION_NAMES)
     if column is None:
         raise DataFormatError(
             f"{table.source}: no iron-concentration column (looked for "
             f"{', '.join(CONCENTRATION_NAMES)}), e.g. 'Fe (mM)'; columns are: {table.columns}"
         )
+    if basis is not None and basis not in MOLAR_MASS_G_PER_MOL:
+        raise SpecificationError("basis", basis, "'Fe' or 'Fe3O4'")
     unit = table.units.get(column)
+    per_unit = FE_PER_FORMULA_UNIT[basis or "Fe"]
     if unit is not None and Quantity(1.0, unit).is_compatible_with("mg/mL"):
+        if basis is None and not names_iron(column):
+            raise DataFormatError(
+                f"{table.source}: column {column!r} is a mass concentration ({unit}) but does "
+                "not say of what; name it as an iron concentration (e.g. 'Fe (ug/mL)') or give "
+                "basis='Fe' (mass of iron) or basis='Fe3O4' (mass of magnetite, 231.53 g/mol "
+                "per formula unit with 3 Fe)"
+            )
+        used: Basis = basis or "Fe"
+        molar_mass = MOLAR_MASS_G_PER_MOL[used]
         grams_per_l = table.column([column], "g/L", what="iron concentration")
-        return grams_per_l / FE_MOLAR_MASS_G_PER_MOL * 1e3, column
-    return table.column([column], "mM", what="iron concentration"), column
+        text = (
+            f"[Fe] (mM) = mass concentration of {used} (g/L) / {molar_mass} g/mol × "
+            f"{per_unit} Fe per formula unit × 1000"
+            + (
+                " (M(Fe3O4) = 231.53 g/mol per formula unit containing 3 Fe)."
+                if used == "Fe3O4"
+                else "."
+            )
+        )
+        return grams_per_l / molar_mass * per_unit * 1e3, column, text
+    molar = table.column([column], "mM", what="iron concentration")
+    if per_unit != 1:
+        return molar * per_unit, column, "[Fe] (mM) = 3 × [Fe3O4] (mM of formula units)."
+    return molar, column, None
 
 
 def _sample_keys(table: LabTable, conc: NDArray[np.float64]) -> list[str]:
@@ -246,12 +292,14 @@ def analyze_relaxivity(
     offset: bool = False,
     weighting: Weighting = "inverse-variance",
     ci_level: float = 0.95,
+    basis: Basis | None = None,
     title: str | None = None,
 ) -> AnalysisResult:
     """r1 and/or r2 from a table of relaxation curves or relaxation times.
 
     The table holds an iron-concentration column (``Fe (mM)``; mass concentrations such as
-    ``Fe (µg/mL)`` are converted with M(Fe) = 55.845 g/mol), optionally a ``sample`` column, and
+    ``Fe (µg/mL)`` are converted with M(Fe) = 55.845 g/mol — only when the column is named as
+    iron or ``basis`` says what the mass is of), optionally a ``sample`` column, and
     either curves — ``TI`` and/or ``TE`` with ``signal`` in long format (rows with a TI belong to
     the inversion-recovery fit, rows with a TE to the echo-train fit) — or fitted ``T1`` / ``T2``
     columns. Without a sample column, rows with the same concentration form one sample.
@@ -270,6 +318,11 @@ def analyze_relaxivity(
         T1/T2 without SEs); ``"none"``: OLS.
     ci_level
         Confidence level of the intervals.
+    basis
+        What a concentration column counts: ``"Fe"`` (iron; M = 55.845 g/mol) or ``"Fe3O4"``
+        (magnetite; M = 231.53 g/mol per formula unit, 3 Fe per formula unit). Needed for a mass
+        concentration whose column name does not say Fe; None: a column named as iron is Fe,
+        a molar column is mM Fe.
     title
         Title of the result (default: the table's source).
     """
@@ -280,7 +333,7 @@ def analyze_relaxivity(
             "'inverse-variance', 'relative' or 'none'",
             "e.g. weighting='relative' for T1/T2 tables with a constant relative error",
         )
-    conc, conc_col = _concentration_mm(table)
+    conc, _, conversion = _concentration_mm(table, basis)
     keys = _sample_keys(table, conc)
     estimates: list[Estimate] = []
     formulas: list[str] = []
@@ -380,6 +433,13 @@ def analyze_relaxivity(
             f"R{index} = R{index},0 + r{index}·[Fe] fitted by {note} (statsmodels) over "
             f"{fit.n_points} samples at {fit.n_concentrations} concentrations; "
             f"{ci_level:.0%} t intervals with n − 2 degrees of freedom; R² = {fit.r_squared:.4f}."
+            + (
+                " The WLS weights are relative: statsmodels estimates the scale σ² from the "
+                "residuals, so the SEs reflect the observed scatter about the line (including "
+                "sample-to-sample variation), not the per-sample fit SEs alone."
+                if fit.weighted
+                else ""
+            )
         )
         grid = np.linspace(0.0, float(c.max()), 50)
         rate_se = np.array([np.nan if v is None else v for v in se], dtype=float)
@@ -405,12 +465,8 @@ def analyze_relaxivity(
             )
         )
         formulas.append("r2/r1 with SE² = (r2/r1)²·[(SE r1/r1)² + (SE r2/r2)²].")
-    if table.units.get(conc_col) is not None and Quantity(
-        1.0, str(table.units[conc_col])
-    ).is_compatible_with("mg/mL"):
-        formulas.append(
-            f"[Fe] (mM) = mass concentration (g/L) / {FE_MOLAR_MASS_G_PER_MOL} g/mol × 1000."
-        )
+    if conversion is not None:
+        formulas.append(conversion)
     panel = Panel(
         tuple(rate_series), "[Fe] (mM)", "relaxation rate (1/s)", "Relaxation rate vs iron"
     )
@@ -428,6 +484,7 @@ def analyze_relaxivity(
             "offset": offset,
             "weighting": weighting,
             "ci_level": ci_level,
+            "concentration_basis": basis or "Fe",
         },
     )
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from nanocloak.analysis.assumed_units import AssumedUnit, column_or_default, with_assumed_units
 from nanocloak.analysis.group_tests import CORRECTION_TEXT, Correction, adjust_pvalues
 from nanocloak.errors import DataFormatError, SpecificationError
 from nanocloak.io.tables import LabTable
@@ -90,8 +91,9 @@ def at_risk_table(
 
 def _read(
     table: LabTable, time_unit: str, covariates: Sequence[str]
-) -> tuple[pd.DataFrame, list[str]]:
-    time = table.column(TIME_NAMES, time_unit, default_unit=time_unit, what="time")
+) -> tuple[pd.DataFrame, list[str], list[AssumedUnit]]:
+    assumed: list[AssumedUnit] = []
+    time = column_or_default(table, TIME_NAMES, time_unit, time_unit, "time to event", assumed)
     event_column = table.find(EVENT_NAMES)
     if event_column is None:
         raise DataFormatError(
@@ -123,7 +125,7 @@ def _read(
     dropped = int((~keep).sum())
     if dropped:
         notes.append(f"{dropped} row(s) without a time or event were dropped.")
-    return frame, notes
+    return frame, notes, assumed
 
 
 def analyze_survival(
@@ -171,7 +173,7 @@ def analyze_survival(
 
     if not 0.0 < ci_level < 1.0:
         raise SpecificationError("ci_level", ci_level, "a probability between 0 and 1")
-    frame, notes = _read(table, time_unit, covariates)
+    frame, notes, assumed = _read(table, time_unit, covariates)
     groups = list(dict.fromkeys(frame["group"]))
     ref = choose_control(groups, reference)
     alpha = 1.0 - ci_level
@@ -281,7 +283,7 @@ def analyze_survival(
         "survival probability",
         "Kaplan–Meier",
     )
-    return AnalysisResult(
+    result = AnalysisResult(
         kind="survival",
         title=title or table.source,
         estimates=tuple(estimates),
@@ -299,6 +301,7 @@ def analyze_survival(
             "events": int(frame["event"].sum()),
         },
     )
+    return with_assumed_units(result, assumed)
 
 
 def _exp(value: float) -> float:

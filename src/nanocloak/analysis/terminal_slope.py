@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-FloatArray = NDArray[np.float64]
+from nanocloak.kernels.arrays import FloatArray
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from nanocloak.analysis.assumed_units import AssumedUnit, column_or_default, provenance_entry
 from nanocloak.analysis.group_tests import Correction, single_day_tests
 from nanocloak.analysis.growth_models import (
     GrowthModelFit,
@@ -112,6 +113,7 @@ class GrowthData:
     formula: str
     notes: tuple[str, ...]
     warnings: tuple[str, ...]
+    assumed: tuple[AssumedUnit, ...] = ()
 
     @property
     def groups(self) -> list[str]:
@@ -119,17 +121,25 @@ class GrowthData:
         return list(dict.fromkeys(self.frame["group"]))
 
 
-def _optional(table: LabTable, names: Sequence[str], unit: str, default: str) -> Any:
+def _optional(
+    table: LabTable,
+    names: Sequence[str],
+    unit: str,
+    default: str,
+    what: str,
+    assumed: list[AssumedUnit],
+) -> Any:
     if table.find(names) is None:
         return None
-    return table.column(names, unit, default_unit=default, what=names[0])
+    return column_or_default(table, names, unit, default, what, assumed)
 
 
 def read_growth(table: LabTable, formula: VolumeFormula = "lw2/2") -> GrowthData:
     """Read a long-format caliper table into ``GrowthData``.
 
     Lengths without a unit in the header are taken as mm, volumes as mm³, days as days and body
-    weights as g; the formulas of the result say so.
+    weights as g (the usual units of mouse studies); each such assumption is listed in
+    ``assumed`` and becomes a warning and a provenance entry of the result.
     """
     if formula not in FORMULA_TEXT:
         raise SpecificationError("formula", formula, f"one of {sorted(FORMULA_TEXT)}")
@@ -141,13 +151,14 @@ def read_growth(table: LabTable, formula: VolumeFormula = "lw2/2") -> GrowthData
             f"{table.source}: no {missing} column; a long-format growth table needs the columns "
             f"animal, group, day, length, width (or volume); columns are: {table.columns}"
         )
-    day = table.column(DAY_NAMES, "day", default_unit="day", what="day")
+    assumed: list[AssumedUnit] = []
+    day = column_or_default(table, DAY_NAMES, "day", "day", "day", assumed)
     notes: list[str] = []
     warns: list[str] = []
-    length = _optional(table, LENGTH_NAMES, "mm", "mm")
-    width = _optional(table, WIDTH_NAMES, "mm", "mm")
+    length = _optional(table, LENGTH_NAMES, "mm", "mm", "tumor length", assumed)
+    width = _optional(table, WIDTH_NAMES, "mm", "mm", "tumor width", assumed)
     if length is not None and width is not None:
-        height = _optional(table, HEIGHT_NAMES, "mm", "mm")
+        height = _optional(table, HEIGHT_NAMES, "mm", "mm", "tumor height", assumed)
         volume = caliper_volume_mm3(length, width, height, formula)
         used: str = formula
         notes.append("Tumor volume from calipers: " + FORMULA_TEXT[formula] + ".")
@@ -157,7 +168,7 @@ def read_growth(table: LabTable, formula: VolumeFormula = "lw2/2") -> GrowthData
                 f"{swapped} row(s) have width > length; the larger diameter was used as L."
             )
     else:
-        volume = _optional(table, VOLUME_NAMES, "mm**3", "mm**3")
+        volume = _optional(table, VOLUME_NAMES, "mm**3", "mm**3", "tumor volume", assumed)
         if volume is None:
             raise DataFormatError(
                 f"{table.source}: no length and width columns (for the caliper formula) and no "
@@ -165,7 +176,7 @@ def read_growth(table: LabTable, formula: VolumeFormula = "lw2/2") -> GrowthData
             )
         used = "given"
         notes.append("Tumor volume taken from the volume column as given (mm³).")
-    weight = _optional(table, WEIGHT_NAMES, "g", "g")
+    weight = _optional(table, WEIGHT_NAMES, "g", "g", "body weight", assumed)
     frame = pd.DataFrame(
         {
             "animal": animals,
@@ -200,8 +211,14 @@ def read_growth(table: LabTable, formula: VolumeFormula = "lw2/2") -> GrowthData
         .drop(columns="_order")
         .reset_index(drop=True)
     )
-    notes.append("Lengths without a unit are read as mm, volumes as mm³, body weights as g.")
-    return GrowthData(frame, table.source, used, tuple(notes), tuple(warns))
+    if assumed:
+        notes.append(
+            "Units assumed for columns without one: "
+            + ", ".join(f"{a.column!r} in {a.unit}" for a in assumed)
+            + "."
+        )
+    warns = [a.warning() for a in assumed] + warns
+    return GrowthData(frame, table.source, used, tuple(notes), tuple(warns), tuple(assumed))
 
 
 def _per_animal(frame: pd.DataFrame) -> pd.DataFrame:
@@ -261,11 +278,70 @@ def choose_control(groups: Sequence[str], control: str | None) -> str:
     return groups[0]
 
 
-def _stat(values: NDArray[np.float64], statistic: Statistic) -> float:
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return math.nan
-    return float(np.median(values) if statistic == "median" else np.mean(values))
+def _stat(values: NDArray[np.float64], statistic: Statistic) -> NDArray[np.float64]:
+    """Mean or median over the last axis, ignoring NaN (NaN where nothing is finite)."""
+    values = np.asarray(values, dtype=float)
+    out = np.full(values.shape[:-1], np.nan)
+    ok = np.isfinite(values).any(axis=-1)
+    if np.any(ok):
+        picked = values[ok]
+        out[ok] = (
+            np.nanmedian(picked, axis=-1) if statistic == "median" else np.nanmean(picked, axis=-1)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _AnimalValues:
+    """Per animal of one group: volume on the baseline day, volume and RTV on the evaluation
+    day (NaN where the animal was not measured)."""
+
+    v0: NDArray[np.float64]
+    vt: NDArray[np.float64]
+    rtv: NDArray[np.float64]
+
+    def take(self, index: NDArray[np.intp]) -> _AnimalValues:
+        return _AnimalValues(self.v0[index], self.vt[index], self.rtv[index])
+
+
+def _animal_values(frame: pd.DataFrame, group: str, day0: float, day: float) -> _AnimalValues:
+    part = frame[frame["group"] == group]
+    animals = list(dict.fromkeys(part["animal"]))
+
+    def at(d: float, column: str) -> NDArray[np.float64]:
+        rows = part[part["day"] == d].set_index("animal")[column]
+        return np.asarray(rows.reindex(animals).to_numpy(float), dtype=float)
+
+    return _AnimalValues(at(day0, "volume_mm3"), at(day, "volume_mm3"), at(day, "rtv"))
+
+
+def _ratio(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.float64]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, 100.0 * num / den, np.nan)
+
+
+def _efficacy_raw(
+    treated: _AnimalValues, control: _AnimalValues, statistic: Statistic
+) -> dict[str, NDArray[np.float64]]:
+    """The efficacy numbers from per-animal values (last axis: animals), without the regression
+    convention: ``dt_dc`` and ``tgi`` are the raw formulas even when T_t < T_0."""
+    t0, tt = _stat(treated.v0, statistic), _stat(treated.vt, statistic)
+    c0, ct = _stat(control.v0, statistic), _stat(control.vt, statistic)
+    rtv_t, rtv_c = _stat(treated.rtv, statistic), _stat(control.rtv, statistic)
+    dt_dc = _ratio(tt - t0, ct - c0)
+    tc_rtv = _ratio(rtv_t, rtv_c)
+    return {
+        "T0": t0,
+        "Tt": tt,
+        "C0": c0,
+        "Ct": ct,
+        "tc_volume": _ratio(tt, ct),
+        "tc_rtv": tc_rtv,
+        "dt_dc": dt_dc,
+        "tgi": 100.0 - dt_dc,
+        "tgi_rtv": 100.0 - tc_rtv,
+        "regression": _ratio(tt - t0, t0),
+    }
 
 
 def _efficacy(
@@ -276,27 +352,65 @@ def _efficacy(
     day: float,
     statistic: Statistic,
 ) -> dict[str, float]:
-    def at(g: str, d: float, column: str) -> float:
-        rows = frame[(frame["group"] == g) & (frame["day"] == d)]
-        return _stat(rows[column].to_numpy(float), statistic)
+    """Efficacy of ``group`` against ``control`` by the analysis.md §3.2 convention: ΔT/ΔC and
+    TGI while the treated tumors grow (T_t ≥ T_0), the regression % when they shrink."""
+    raw = _efficacy_raw(
+        _animal_values(frame, group, day0, day),
+        _animal_values(frame, control, day0, day),
+        statistic,
+    )
+    out = {k: float(v) for k, v in raw.items()}
+    if out["Tt"] < out["T0"]:
+        out["dt_dc"] = out["tgi"] = math.nan
+    else:
+        out["regression"] = math.nan
+    return out
 
-    t0, tt = at(group, day0, "volume_mm3"), at(group, day, "volume_mm3")
-    c0, ct = at(control, day0, "volume_mm3"), at(control, day, "volume_mm3")
-    rtv_t, rtv_c = at(group, day, "rtv"), at(control, day, "rtv")
-    dc = ct - c0
-    dt_dc = 100.0 * (tt - t0) / dc if dc > 0 else math.nan
-    return {
-        "T0": t0,
-        "Tt": tt,
-        "C0": c0,
-        "Ct": ct,
-        "tc_volume": 100.0 * tt / ct if ct > 0 else math.nan,
-        "tc_rtv": 100.0 * rtv_t / rtv_c if rtv_c > 0 else math.nan,
-        "dt_dc": dt_dc,
-        "tgi": 100.0 - dt_dc,
-        "tgi_rtv": 100.0 - 100.0 * rtv_t / rtv_c if rtv_c > 0 else math.nan,
-        "regression": 100.0 * (tt - t0) / t0 if tt < t0 and t0 > 0 else math.nan,
-    }
+
+BOOTSTRAP_KEYS = ("tc_volume", "tc_rtv", "dt_dc", "tgi", "tgi_rtv", "regression")
+
+
+def bootstrap_efficacy(
+    frame: pd.DataFrame,
+    group: str,
+    control: str,
+    day0: float,
+    day: float,
+    statistic: Statistic,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+    ci_level: float = 0.95,
+) -> dict[str, tuple[float, float, float, int]]:
+    """Percentile bootstrap over animals of T/C, ΔT/ΔC, TGI and regression (%).
+
+    Animals are resampled with replacement within the treated and within the control group
+    (stratified; each animal keeps all its days), the statistics recomputed, and the interval
+    is the (α/2, 1 − α/2) percentiles of the replicates (percentile method, not BCa). ΔT/ΔC,
+    TGI and regression are the raw formulas in every replicate (the regression convention is a
+    reporting rule, not part of the estimator). Replicates where a ratio is undefined (a
+    denominator ≤ 0) are left out.
+
+    Returns
+    -------
+    dict
+        key → (low, high, bootstrap SE, replicates used).
+    """
+    rng = np.random.default_rng(seed)
+    treated = _animal_values(frame, group, day0, day)
+    ctrl = _animal_values(frame, control, day0, day)
+    ti = rng.integers(0, treated.v0.size, size=(n_boot, treated.v0.size))
+    ci = rng.integers(0, ctrl.v0.size, size=(n_boot, ctrl.v0.size))
+    reps = _efficacy_raw(treated.take(ti), ctrl.take(ci), statistic)
+    alpha = 1.0 - ci_level
+    out: dict[str, tuple[float, float, float, int]] = {}
+    for key in BOOTSTRAP_KEYS:
+        values = reps[key][np.isfinite(reps[key])]
+        if values.size < 10:
+            continue
+        low, high = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+        out[key] = (float(low), float(high), float(np.std(values, ddof=1)), int(values.size))
+    return out
 
 
 def analyze_tumor_growth(
@@ -309,6 +423,8 @@ def analyze_tumor_growth(
     random_effects: RandomEffects = "auto",
     correction: Correction = "holm",
     ci_level: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = 0,
     title: str | None = None,
 ) -> AnalysisResult:
     """Efficacy of each treated group against the control from long-format caliper data.
@@ -336,9 +452,14 @@ def analyze_tumor_growth(
         ``"bonferroni"`` or ``"none"``.
     ci_level
         Confidence level of intervals.
+    n_boot, seed
+        Resamples and random seed of the percentile bootstrap over animals that gives the CIs
+        of T/C, ΔT/ΔC, TGI and regression.
     title
         Result title; default the table's source.
     """
+    if n_boot < 100:
+        raise SpecificationError("n_boot", n_boot, "at least 100 bootstrap resamples")
     data = read_growth(table, formula)
     frame, log_warnings = add_log_volume(_per_animal(data.frame))
     groups = data.groups
@@ -378,52 +499,93 @@ def analyze_tumor_growth(
     efficacy_rows: list[dict[str, Any]] = []
     for group in treated:
         eff = _efficacy(frame, group, ctrl, day0, eval_day, statistic)
+        boot = bootstrap_efficacy(
+            frame,
+            group,
+            ctrl,
+            day0,
+            eval_day,
+            statistic,
+            n_boot=n_boot,
+            seed=seed,
+            ci_level=ci_level,
+        )
         efficacy_rows.append({"group": group, "day": eval_day, **eff})
-        if not math.isfinite(eff["dt_dc"]):
+        regressed = math.isfinite(eff["regression"])
+        if regressed:
+            warns.append(
+                f"The {group!r} tumors regressed ({statistic} T_t = {eff['Tt']:.4g} < T_0 = "
+                f"{eff['T0']:.4g} mm³): regression {eff['regression']:.1f} % is reported instead "
+                "of ΔT/ΔC and TGI, which would be negative and above 100 % (analysis.md §3.2)."
+            )
+        elif not math.isfinite(eff["dt_dc"]):
             warns.append(
                 f"ΔT/ΔC for {group!r} is undefined: the control did not grow "
                 f"(C_t - C_0 = {eff['Ct'] - eff['C0']:.4g} mm³)."
             )
+
+        def est(
+            key: str,
+            name: str,
+            label: str,
+            note: str = "",
+            eff: dict[str, float] = eff,
+            boot: dict[str, tuple[float, float, float, int]] = boot,
+        ) -> Estimate:
+            low, high, se, used = boot.get(key, (math.nan, math.nan, math.nan, 0))
+            text = (
+                f"{ci_level:.0%} percentile bootstrap CI over animals ({used} of {n_boot} "
+                f"resamples, seed {seed})"
+                if used
+                else "no bootstrap CI (too few defined resamples)"
+            )
+            return Estimate(
+                name,
+                eff[key],
+                "%",
+                se if used else None,
+                (low, high) if used else None,
+                ci_level,
+                label,
+                f"{note}; {text}" if note else text,
+            )
+
         estimates += [
-            Estimate(
+            est(
+                "tc_volume",
                 f"T/C_volume[{group}]",
-                eff["tc_volume"],
-                "%",
-                label=f"T/C on {statistic} volume, {group} vs {ctrl}, day {eval_day:g}",
+                f"T/C on {statistic} volume, {group} vs {ctrl}, day {eval_day:g}",
             ),
-            Estimate(
+            est(
+                "tc_rtv",
                 f"T/C_RTV[{group}]",
-                eff["tc_rtv"],
-                "%",
-                label=f"T/C on {statistic} RTV, {group} vs {ctrl}, day {eval_day:g}",
-            ),
-            Estimate(
-                f"dT/dC[{group}]",
-                eff["dt_dc"],
-                "%",
-                label=f"ΔT/ΔC, {group} vs {ctrl}, day {eval_day:g}",
-            ),
-            Estimate(
-                f"TGI[{group}]",
-                eff["tgi"],
-                "%",
-                label=f"TGI = 100·(1 − ΔT/ΔC), {group}, day {eval_day:g}",
-            ),
-            Estimate(
-                f"TGI_RTV[{group}]",
-                eff["tgi_rtv"],
-                "%",
-                label=f"TGI on RTV = 100·(1 − RTV_T/RTV_C), {group}, day {eval_day:g}",
+                f"T/C on {statistic} RTV, {group} vs {ctrl}, day {eval_day:g}",
             ),
         ]
-        if math.isfinite(eff["regression"]):
+        if not regressed:
+            estimates += [
+                est("dt_dc", f"dT/dC[{group}]", f"ΔT/ΔC, {group} vs {ctrl}, day {eval_day:g}"),
+                est(
+                    "tgi",
+                    f"TGI[{group}]",
+                    f"TGI = 100·(1 − ΔT/ΔC), {group}, day {eval_day:g}",
+                ),
+            ]
+        estimates.append(
+            est(
+                "tgi_rtv",
+                f"TGI_RTV[{group}]",
+                f"TGI on RTV = 100·(1 − RTV_T/RTV_C), {group}, day {eval_day:g}",
+            )
+        )
+        if regressed:
             estimates.append(
-                Estimate(
+                est(
+                    "regression",
                     f"regression[{group}]",
-                    eff["regression"],
-                    "%",
-                    label=f"regression 100·(T_t − T_0)/T_0, {group}, day {eval_day:g}",
-                    note="reported because the treated tumors shrank (T_t < T_0)",
+                    f"regression 100·(T_t − T_0)/T_0, {group}, day {eval_day:g}",
+                    "reported instead of ΔT/ΔC and TGI because the treated tumors shrank "
+                    "(T_t < T_0)",
                 )
             )
     model = fit_growth_model(frame, groups, ctrl, day0, random_effects, correction, ci_level)
@@ -480,6 +642,8 @@ def analyze_tumor_growth(
             "random_effects": model.structure,
             "correction": correction,
             "animals": int(frame["animal"].nunique()),
+            "bootstrap": {"resamples": n_boot, "seed": seed, "method": "percentile"},
+            **({"assumed_units": provenance_entry(data.assumed)} if data.assumed else {}),
         },
     )
 
@@ -494,7 +658,11 @@ def _efficacy_formulas(statistic: str, ctrl: str, day0: float, day: float) -> li
         f"ΔT/ΔC (%) = 100·(T_t − T_0)/(C_t − C_0), T and C the group {s} volumes on days t and "
         "t0; undefined when the control did not grow.",
         "TGI (%) = 100·(1 − ΔT/ΔC) (the ΔT/ΔC variant); TGI_RTV (%) = 100·(1 − RTV_T/RTV_C).",
-        "Regression (%) = 100·(T_t − T_0)/T_0, reported when T_t < T_0.",
+        "Regression (%) = 100·(T_t − T_0)/T_0, reported instead of ΔT/ΔC and TGI when T_t < T_0 "
+        "(analysis.md §3.2), since ΔT/ΔC would be negative and TGI above 100 %.",
+        "CIs of T/C, ΔT/ΔC, TGI and regression: percentile bootstrap over animals (resampled "
+        "with replacement within each group, all days of an animal kept together; seeded), "
+        "the raw formulas in every resample.",
         "NCI activity criterion often quoted: T/C ≤ 42% (Plowman et al. 1997).",
     ]
 

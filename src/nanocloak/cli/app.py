@@ -6,6 +6,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from nanocloak import __version__
 from nanocloak.cli import analyze, design_cmd, kb
@@ -35,6 +36,9 @@ def main() -> None:
         app()
     except NanocloakError as exc:
         Console(stderr=True).print(
-            f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True
+            f"[bold red]error:[/] {escape(str(exc))}",
+            highlight=False,
+            markup=True,
+            soft_wrap=True,
         )
         sys.exit(2)

@@ -30,7 +30,6 @@ HEADER_UNIT = re.compile(
 WHOLE_UNIT_ALIASES = {
     "°C": "degC",
     "ºC": "degC",
-    "C": "degC",
     "%": "percent",
     "hr": "hour",
     "hrs": "hour",
@@ -39,6 +38,7 @@ WHOLE_UNIT_ALIASES = {
     "mins": "min",
     "wt%": "percent",
 }
+TEMPERATURE_NAME = re.compile(r"^t$|temp", re.IGNORECASE)
 ARBITRARY_UNITS = {
     "a.u.",
     "a.u",
@@ -57,7 +57,7 @@ ARBITRARY_UNITS = {
 def _parse_unit(text: str) -> str | None:
     """A pint-parseable unit string from a header fragment, or None if it is not a unit.
 
-    Arbitrary units (a.u., RFU, counts) are dimensionless; ``C`` alone is degrees Celsius.
+    Arbitrary units (a.u., RFU, counts) are dimensionless.
     """
     cleaned = text.strip().replace("µ", "u").replace("μ", "u")
     if cleaned.lower() in ARBITRARY_UNITS:
@@ -75,7 +75,9 @@ def _parse_unit(text: str) -> str | None:
 def _split_header(header: str) -> tuple[str, str | None]:
     match = HEADER_UNIT.match(str(header))
     if match:
-        unit_text = match.group("p") or match.group("b") or match.group("s") or ""
+        unit_text = (match.group("p") or match.group("b") or match.group("s") or "").strip()
+        if unit_text == "C" and TEMPERATURE_NAME.search(match.group("name")):
+            unit_text = "degC"  # "T (C)" means Celsius; "Charge (C)" stays coulombs
         unit = _parse_unit(unit_text)
         if unit is not None:
             return match.group("name").strip(), unit

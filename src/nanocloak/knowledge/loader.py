@@ -52,7 +52,7 @@ def _validate_map(filename: str, model: type[ModelT]) -> dict[str, ModelT]:
     return entries
 
 
-SOURCE_FILES = ("sources.yaml", "sources_manufacture.yaml")
+SOURCE_FILES = ("sources.yaml", "sources_manufacture.yaml", "sources_physics.yaml")
 
 
 @cache

@@ -143,11 +143,13 @@ class AnalysisResult:
             lines += [f"- {k}: {v}" for k, v in self.provenance.items()]
         return "\n".join(lines) + "\n"
 
-    def plot(self, ax: Any = None) -> Any:
-        """Draw the first panel on ``ax`` (a new figure if None); returns the axes."""
+    def plot(self, ax: Any = None, panel: int = 0) -> Any:
+        """Draw panel ``panel`` (0: the main one) on ``ax`` (a new figure if None)."""
         if not self.panels:
             raise ValueError(f"{self.kind} has nothing to plot")
-        return draw(self.panels[0], ax)
+        if not 0 <= panel < len(self.panels):
+            raise ValueError(f"{self.kind} has panels 0–{len(self.panels) - 1}; got {panel}")
+        return draw(self.panels[panel], ax)
 
 
 def _finite(value: Any) -> Any:

@@ -244,3 +244,22 @@ def test_cli_needs_the_magnetic_mass() -> None:
     out = runner.invoke(app, ["analyze", "sar", str(EXAMPLES / "sar_single.csv")])
     assert isinstance(out.exception, SpecificationError)
     assert "--np-mass" in str(out.exception)
+
+
+def test_heat_capacity_and_mass_sds_propagate_into_sar() -> None:
+    """Noise-free curve: SAR = C·rate/m, so SE(SAR)/SAR = √((σ_C/C)² + (σ_m/m)²) exactly to
+    first order (the rate's fit SE is ~0 here); without them the interval is labelled fit-only."""
+    t, temp = _curve()
+    plain = analyze_magnetic_heating(t, temp, _setup())
+    assert "fit-only CI (Σmc, m_NP taken as exact)" in plain["sar"].note
+    assert any("fit-only" in w for w in plain.warnings)
+    result = analyze_magnetic_heating(
+        t, temp, _setup(heat_capacity_stderr_j_per_k=0.0418, particle_mass_stderr_g=2e-5)
+    )
+    relative = np.hypot(0.0418 / C_J_PER_K, 2e-5 / MASS_G)
+    for name in ("sar_box_lucas", "sar_corrected_slope"):
+        estimate = result[name]
+        assert estimate.stderr == pytest.approx(relative * estimate.value, rel=1e-3)
+        low, high = estimate.ci  # type: ignore[misc]
+        assert (high - low) / 2 == pytest.approx(1.959964 * estimate.stderr, rel=1e-6)
+    assert not any("fit-only" in w for w in result.warnings)

@@ -106,19 +106,41 @@ def test_profile_intervals_bracket_the_estimate() -> None:
     assert profile.ci[0] == pytest.approx(wald.ci[0], rel=0.05)
 
 
-def test_goodness_of_fit_formulas_on_a_hand_vector() -> None:
-    """y = (1, 2, 3, 4), ŷ = (1.1, 1.9, 3.2, 3.8), p = 2: every criterion by hand."""
-    g = goodness_of_fit(np.array([1.0, 2, 3, 4]), np.array([1.1, 1.9, 3.2, 3.8]), 2)
-    ssr, sst, n, p = 0.1, 5.0, 4, 2
-    assert g.wssr == pytest.approx(ssr)
-    assert g.r2 == pytest.approx(1 - ssr / sst)
-    assert g.r2_adj == pytest.approx(1 - (n - 1) / (n - p) * ssr / sst)
-    assert g.aic_ddsolver == pytest.approx(n * math.log(ssr) + 2 * p)
-    assert g.aic == pytest.approx(n * math.log(ssr / n) + 2 * p)
-    assert g.aicc == pytest.approx(n * math.log(ssr / n) + 2 * p + 2 * p * (p + 1) / (n - p - 1))
-    assert g.bic == pytest.approx(n * math.log(ssr / n) + p * math.log(n))
-    assert g.msc == pytest.approx(math.log(sst / ssr) - 2 * p / n)
-    assert g.s == pytest.approx(math.sqrt(ssr / (n - p)))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_goodness_of_fit_agrees_with_lmfit_and_statsmodels(weighted: bool) -> None:
+    """Independent references, not the formulas retyped.
+
+    A straight line (p = 2) is fitted to noisy data by lmfit and by statsmodels (OLS, or WLS
+    with the same weights): AIC and BIC must equal lmfit's ``result.aic``/``result.bic``
+    (n·ln(χ²/n) + 2p and n·ln(χ²/n) + p·ln n), and DDSolver's AIC, n·ln(WSSR) + 2p, is lmfit's
+    plus the constant n·ln n. R², R²adj and s must equal statsmodels' ``rsquared``,
+    ``rsquared_adj`` (1 − (n − 1)/(n − p)·(1 − R²), p counting the intercept) and
+    √``mse_resid``; WLS centres the total sum of squares on the weighted mean, as we do.
+    """
+    import lmfit
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(11)
+    x = np.linspace(1.0, 12.0, 9)
+    y = 3.0 + 7.0 * x + rng.normal(0.0, 2.0, x.size)
+    w = 1.0 / y if weighted else np.ones_like(y)
+    model = lmfit.models.LinearModel()
+    # lmfit multiplies residuals by its weights: √w gives Σ w·r² as χ²
+    result = model.fit(y, model.make_params(slope=1.0, intercept=0.0), x=x, weights=np.sqrt(w))
+    g = goodness_of_fit(y, result.best_fit, 2, w if weighted else None)
+    n = x.size
+    assert g.wssr == pytest.approx(result.chisqr, rel=1e-9)
+    assert g.aic == pytest.approx(result.aic, rel=1e-9)
+    assert g.bic == pytest.approx(result.bic, rel=1e-9)
+    assert g.aic_ddsolver == pytest.approx(result.aic + n * math.log(n), rel=1e-9)
+    ols = sm.WLS(y, sm.add_constant(x), weights=w).fit()
+    assert g.r2 == pytest.approx(ols.rsquared, rel=1e-9)
+    assert g.r2_adj == pytest.approx(ols.rsquared_adj, rel=1e-9)
+    assert g.s == pytest.approx(math.sqrt(ols.mse_resid), rel=1e-9)
+    # MSC (DDSolver) from statsmodels' weighted total and residual sums of squares
+    assert g.msc == pytest.approx(math.log(ols.centered_tss / ols.ssr) - 2 * 2 / n, rel=1e-9)
+    # AICc: Burnham & Anderson's small-sample correction of lmfit's AIC
+    assert g.aicc == pytest.approx(result.aic + 2 * 2 * 3 / (n - 3), rel=1e-9)
     # n ≤ p + 1: AICc is undefined.
     assert math.isnan(
         goodness_of_fit(np.array([1.0, 2, 3, 4]), np.array([1.1, 1.9, 3.2, 3.8]), 3).aicc

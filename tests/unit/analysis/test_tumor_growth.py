@@ -127,8 +127,41 @@ def test_median_statistic_and_regression() -> None:
     )
     # medians: C0 = 150, Ct = 700, T0 = 200, Tt = 60
     assert result.value("T/C_volume[Drug]") == pytest.approx(100 * 60 / 700)
-    assert result.value("dT/dC[Drug]") == pytest.approx(100 * (60 - 200) / 550)
     assert result.value("regression[Drug]") == pytest.approx(100 * (60 - 200) / 200)
+    # analysis.md §3.2: regressing tumors give the regression %, not a negative ΔT/ΔC (−25 %)
+    # and a TGI above 100 % (125 %)
+    for name in ("dT/dC[Drug]", "TGI[Drug]"):
+        with pytest.raises(KeyError):
+            result[name]
+    assert any("regressed" in w and "'Drug'" in w for w in result.warnings)
+    assert any("instead of ΔT/ΔC" in f for f in result.formulas)
+
+
+def test_bootstrap_over_animals_is_seeded_and_percentile() -> None:
+    """The CI is the 2.5/97.5 percentiles of T/C recomputed on animals resampled within groups:
+    redo it by hand with the same generator calls and compare exactly."""
+    result = analyze_tumor_growth(
+        _volume_table(HAND), random_effects="intercept", n_boot=500, seed=3
+    )
+    again = analyze_tumor_growth(
+        _volume_table(HAND), random_effects="intercept", n_boot=500, seed=3
+    )
+    assert result["T/C_volume[Drug]"].ci == again["T/C_volume[Drug]"].ci
+    control_t = np.array([r[3] for r in HAND if r[1] == "Control" and r[2] == 10])
+    drug_t = np.array([r[3] for r in HAND if r[1] == "Drug" and r[2] == 10])
+    rng = np.random.default_rng(3)
+    ti = rng.integers(0, drug_t.size, size=(500, drug_t.size))
+    ci = rng.integers(0, control_t.size, size=(500, control_t.size))
+    reps = 100 * drug_t[ti].mean(axis=1) / control_t[ci].mean(axis=1)
+    low, high = np.percentile(reps, [2.5, 97.5])
+    estimate = result["T/C_volume[Drug]"]
+    assert estimate.ci == pytest.approx((low, high))
+    assert estimate.ci[0] <= estimate.value <= estimate.ci[1]
+    assert "percentile bootstrap" in estimate.note
+    assert result["TGI[Drug]"].ci is not None
+    assert result.provenance["bootstrap"] == {"resamples": 500, "seed": 3, "method": "percentile"}
+    with pytest.raises(SpecificationError):
+        analyze_tumor_growth(_volume_table(HAND), n_boot=10)
 
 
 def test_body_weight_change() -> None:
@@ -348,3 +381,19 @@ def test_cli_batch_and_options(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["analyze", "tumor-growth", str(example), "--statistic", "mode"])
     assert bad.exit_code != 0
     assert isinstance(bad.exception, SpecificationError)
+
+
+def test_shipped_example_falls_back_from_a_degenerate_random_slope_fit() -> None:
+    """The example's random-slope fit has a non-positive-definite Hessian (statsmodels warns);
+    the analysis must use the random intercept instead and say why."""
+    from nanocloak.io.tables import read_table
+
+    for structure in ("slope", "auto"):
+        result = analyze_tumor_growth(
+            read_table(EXAMPLES / "tumor_growth.csv"),
+            random_effects=structure,  # type: ignore[arg-type]
+        )
+        assert result.provenance["random_effects"] == "intercept"
+        assert any("degenerate" in w for w in result.warnings)
+        assert any("degenerate random-slope fit" in f for f in result.formulas)
+        assert result["growth_rate[CM-NP]"].stderr is not None

@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 from uncertainties import ufloat
 
+from nanocloak.analysis.uncertainty import estimate_from_ufloat, nominal
 from nanocloak.errors import DataFormatError
 from nanocloak.io.tables import LabTable
 from nanocloak.results.analysis import Estimate
@@ -28,6 +29,14 @@ ELEMENTARY_CHARGE_C = 1.602176634e-19
 AVOGADRO_PER_MOL = 6.02214076e23
 VACUUM_PERMITTIVITY_F_PER_M = 8.8541878128e-12
 PROPAGATION_NOTE = "mean ± SE of replicates, first-order propagation (uncertainties)"
+VOGEL_WATER_A_MPA_S = 0.02414
+VOGEL_WATER_B_K = 247.8
+VOGEL_WATER_C_K = 140.0
+"""Vogel (Vogel–Fulcher–Tammann) coefficients of the viscosity of water, η = A·10^(B/(T − C)):
+the empirical fit tabulated by T. Al-Shemmeri, *Engineering Fluid Mechanics* (Ventus, 2012),
+also quoted in the "Viscosity" entry of Wikipedia; within ~0.5 % of the IAPWS 2008 formulation
+(Huber et al., J. Phys. Chem. Ref. Data 2009, 38, 101, doi:10.1063/1.3088050) over 10–40 °C."""
+VISCOSITY_SOURCE = "Vogel fit, Al-Shemmeri 2012; ±0.5 % of IAPWS 2008 over 10–40 °C"
 
 
 def fold(text: str) -> str:
@@ -92,15 +101,17 @@ def ufloat_estimate(
     replicated: bool,
     note: str = PROPAGATION_NOTE,
 ) -> Estimate:
-    """An Estimate from a ufloat; SE only where every input had replicates."""
-    stderr = float(value.std_dev) if replicated and math.isfinite(value.std_dev) else None
-    return Estimate(
+    """An Estimate from a ufloat (:func:`estimate_from_ufloat`, no CI); SE only where every
+    input had replicates."""
+    if not replicated:
+        value = nominal(value)
+    return estimate_from_ufloat(
         name,
-        float(value.nominal_value),
+        value,
         unit,
-        stderr,
         label=label,
         note=note if replicated else "single measurement per input: no uncertainty",
+        with_ci=False,
     )
 
 
@@ -147,14 +158,17 @@ def water_viscosity_mpa_s(temperature_c: float) -> float:
 
     .. math:: \\eta = 0.02414 \\cdot 10^{247.8/(T - 140)} \\ \\mathrm{mPa\\,s}, \\ T \\text{ in K}
 
-    0.8905 mPa·s at 25 °C (tabulated 0.8900; Zetasizer software uses 0.8872).
+    Coefficients: the empirical fit of Al-Shemmeri, *Engineering Fluid Mechanics* (2012); see
+    ``VOGEL_WATER_A_MPA_S``. 0.8905 mPa·s at 25 °C (IAPWS 2008: 0.8900; Zetasizer software uses
+    0.8872).
 
     Parameters
     ----------
     temperature_c
         Temperature (°C).
     """
-    return float(0.02414 * 10.0 ** (247.8 / (temperature_c + 273.15 - 140.0)))
+    kelvin = temperature_c + 273.15
+    return float(VOGEL_WATER_A_MPA_S * 10.0 ** (VOGEL_WATER_B_K / (kelvin - VOGEL_WATER_C_K)))
 
 
 def water_relative_permittivity(temperature_c: float) -> float:

@@ -22,6 +22,10 @@ from nanocloak.io.tables import LabTable
 from nanocloak.plotting.series import Panel, Series
 from nanocloak.results.analysis import AnalysisResult, Estimate
 
+MIN_SPIKED_CELLS = 100
+"""Heuristic threshold (no published source): with fewer spiked cells per run the Poisson
+counting error of the spike itself (1/√N, 10 % at 100 cells) makes the capture efficiency coarse."""
+
 SPIKED_NAMES = ("spiked", "n spiked", "cells spiked", "input", "target input", "spiked cells")
 CAPTURED_NAMES = ("captured", "n captured", "target captured", "ctc captured", "captured cells")
 WBC_NAMES = ("wbc", "wbc captured", "leukocytes", "nontarget", "non-target", "background cells")
@@ -110,8 +114,16 @@ def ctc_capture(
                 row["enrichment"] = e
     if runs < 3:
         warnings.append(f"{runs} run(s): report ≥ 3 independent spiking experiments")
-    if np.any(n_spiked < 100):
-        warnings.append("fewer than 100 spiked cells in a run: CE is coarse (Poisson counting)")
+    if np.any(n_spiked < MIN_SPIKED_CELLS):
+        warnings.append(
+            f"fewer than {MIN_SPIKED_CELLS} spiked cells in a run: CE is coarse (Poisson "
+            "counting; heuristic threshold)"
+        )
+        formulas.append(
+            f"Heuristic threshold (no published source): < {MIN_SPIKED_CELLS} spiked cells per "
+            "run, where the Poisson counting error of the spike (1/√N ≥ 10 %) is large, is "
+            "flagged."
+        )
     x = np.arange(runs, dtype=float) + 1.0
     panel = Panel(
         (Series(x, efficiency, "capture efficiency", "points"),),

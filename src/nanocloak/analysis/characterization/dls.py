@@ -24,12 +24,14 @@ from uncertainties import correlated_values
 from nanocloak.analysis.characterization._common import (
     BOLTZMANN_J_PER_K,
     LABEL_NAMES,
+    VISCOSITY_SOURCE,
     by_label,
     find_exact,
     mean_estimate,
     require,
     water_viscosity_mpa_s,
 )
+from nanocloak.analysis.uncertainty import estimate_from_ufloat
 from nanocloak.errors import DataFormatError, SpecificationError
 from nanocloak.io.tables import LabTable
 from nanocloak.plotting.series import Panel, Series
@@ -40,6 +42,18 @@ G2_NAMES = ("g2", "g2(tau)", "G2")
 G2_MINUS_1_NAMES = ("g2-1", "g2 - 1", "g2minus1", "correlation", "C", "g1^2", "beta g1^2")
 SIZE_NAMES = ("Z-average", "Z-ave", "Z-avg", "Z average", "Zave", "size", "diameter", "d_H", "dH")
 PDI_NAMES = ("PDI", "polydispersity index", "Pdi")
+PDI_POLYDISPERSE = 0.3
+"""Above this PDI a sample is called polydisperse: the acceptance limit for lipid-based
+nanocarriers reviewed by Danaei et al., Pharmaceutics 2018, 10, 57 (doi:10.3390/
+pharmaceutics10020057)."""
+PDI_TOO_BROAD = 0.7
+"""Above this PDI the distribution is too broad for cumulants/DLS: Malvern Instruments, "Dynamic
+light scattering: common terms defined" (Inform white paper, 2011); also Bettersize's
+PDI note quoted in shared analysis.md §4."""
+BETA_MIN = 0.1
+BETA_MAX = 1.05
+"""Heuristic thresholds (no published source) on the intercept β: below 0.1 the correlation
+signal is weak; above 1 (with 5 % tolerance) the baseline is not 1 (g2 read as g2 − 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,15 +201,13 @@ def cumulants(
     beta = float(np.exp(fit.params["ln_beta"].value))
 
     def est(name: str, value: Any, unit: str, label: str) -> Estimate:
-        nominal = float(getattr(value, "nominal_value", value))
-        se = float(getattr(value, "std_dev", 0.0))
-        return Estimate(
+        return estimate_from_ufloat(
             name,
-            nominal,
+            value,
             unit,
-            se if math.isfinite(se) else None,
             label=label,
             note="SE from the fit covariance, first-order propagation",
+            with_ci=False,
         )
 
     estimates = (
@@ -215,9 +227,12 @@ def cumulants(
         f"λ = {setup.wavelength_nm} nm, θ = {setup.angle_deg}°.",
         f"D = Γ̄/q²; Z-average d_H = k_B·T/(3πηD) with T = {kelvin:.2f} K, "
         f"η = {eta * 1e3:.4g} mPa·s"
-        + (" (water, Vogel equation)" if setup.viscosity_mpa_s is None else "")
+        + (f" (water, {VISCOSITY_SOURCE})" if setup.viscosity_mpa_s is None else "")
         + ".",
         "PDI = μ2/Γ̄² (%PD = 100·√PDI); the Z-average is an intensity-weighted harmonic mean.",
+        f"Warnings: PDI > {PDI_POLYDISPERSE:g} polydisperse (Danaei et al. 2018), PDI > "
+        f"{PDI_TOO_BROAD:g} too broad for cumulants (Malvern white paper 2011); intercept β < "
+        f"{BETA_MIN:g} or > {BETA_MAX:g}: heuristic thresholds.",
     )
     panel = Panel(
         (
@@ -250,15 +265,22 @@ def cumulants(
 
 def _warnings(pdi: float, beta: float, n_fit: int) -> tuple[str, ...]:
     notes = []
-    if pdi > 0.7:
-        notes.append(f"PDI = {pdi:.2f} > 0.7: too broad for cumulants; use a size distribution")
-    elif pdi > 0.3:
-        notes.append(f"PDI = {pdi:.2f} > 0.3: polydisperse; the Z-average is not a typical size")
+    if pdi > PDI_TOO_BROAD:
+        notes.append(
+            f"PDI = {pdi:.2f} > {PDI_TOO_BROAD:g}: too broad for cumulants; use a size distribution"
+        )
+    elif pdi > PDI_POLYDISPERSE:
+        notes.append(
+            f"PDI = {pdi:.2f} > {PDI_POLYDISPERSE:g}: polydisperse; the Z-average is not a "
+            "typical size"
+        )
     if pdi < -0.005:
         notes.append("negative PDI: noise or a fit range too short; the value is not meaningful")
-    if beta < 0.1:
-        notes.append(f"intercept β = {beta:.3f} < 0.1: weak or unstable signal (dust, low count)")
-    if beta > 1.05:
+    if beta < BETA_MIN:
+        notes.append(
+            f"intercept β = {beta:.3f} < {BETA_MIN:g}: weak or unstable signal (dust, low count)"
+        )
+    if beta > BETA_MAX:
         notes.append(f"intercept β = {beta:.3f} > 1: the baseline is not 1; check g2 vs g2 − 1")
     if n_fit < 10:
         notes.append(f"only {n_fit} lags in the fit range; Γ̄ and μ2 are poorly determined")

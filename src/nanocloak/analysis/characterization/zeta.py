@@ -24,6 +24,7 @@ from nanocloak.analysis.characterization._common import (
     ELEMENTARY_CHARGE_C,
     PROPAGATION_NOTE,
     VACUUM_PERMITTIVITY_F_PER_M,
+    VISCOSITY_SOURCE,
     find_exact,
     replicate_ufloat,
     ufloat_estimate,
@@ -168,7 +169,7 @@ def zeta_from_mobility(
             "δ = 2.5/(1 + 2e^(−κa)) (J. Colloid Interface Sci. 1994, 168, 269).",
         }[model],
         f"η = {eta * 1e3:.4g} mPa·s"
-        + (" (water, Vogel)" if viscosity_mpa_s is None else "")
+        + (f" (water, {VISCOSITY_SOURCE})" if viscosity_mpa_s is None else "")
         + f", ε = ε_r·ε0 with ε_r = {eps_r:.4g}"
         + (" (water, Malmberg & Maryott 1956)" if relative_permittivity is None else "")
         + f", T = {temperature_c:g} °C.",

@@ -95,8 +95,13 @@ def analyze_release(
     t = np.asarray(t_h, dtype=float)
     f = np.asarray(f_pct, dtype=float)
     if t.shape != f.shape or t.ndim != 1 or not (np.all(np.isfinite(t)) and np.all(np.isfinite(f))):
+        bad_t = int(np.sum(~np.isfinite(t))) if t.ndim == 1 else 0
+        bad_f = int(np.sum(~np.isfinite(f))) if f.ndim == 1 else 0
         raise SpecificationError(
-            "release data", f"{t.shape} times, {f.shape} values", "finite 1-D arrays of one length"
+            "release data",
+            f"{t.size} times ({bad_t} missing or not finite) and {f.size} release values "
+            f"({bad_f} missing or not finite)",
+            "finite 1-D arrays of one length",
         )
     if np.any(t < 0):
         raise SpecificationError("time", float(t.min()), "times ≥ 0 h")

@@ -393,7 +393,7 @@ def compare_profiles(
                 "",
                 ci=exp_ci,
                 ci_level=level,
-                label="expected (bias-corrected) f2",
+                label="expected f2 (f2 with the variance term (S²R + S²T)/n added)",
                 note=""
                 if exp_ci is None
                 else ("similar" if exp_ci[0] >= 50 else "not shown similar"),

@@ -22,6 +22,7 @@ from scipy import stats
 from scipy.special import logit, ndtri
 
 from nanocloak.analysis.release.goodness import Goodness, goodness_of_fit
+from nanocloak.analysis.uncertainty import fit_line, nominal
 from nanocloak.errors import SpecificationError
 from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.release.laws import LAWS, ReleaseLaw, baker_lonsdale_lhs, release_curve
@@ -237,11 +238,11 @@ def weights_for(f_pct: FloatArray, weighting: Weighting) -> FloatArray:
 
 
 def _ols(x: FloatArray, y: FloatArray) -> tuple[float, float] | None:
-    ok = np.isfinite(x) & np.isfinite(y)
-    if ok.sum() < 2 or np.ptp(x[ok]) == 0:
+    """(intercept, slope) of the shared OLS line (:func:`fit_line`), None if degenerate."""
+    line = fit_line(x, y)
+    if line is None:
         return None
-    slope, intercept = np.polyfit(x[ok], y[ok], 1)
-    return float(intercept), float(slope)
+    return nominal(line.intercept), nominal(line.slope)
 
 
 def _through_origin(x: FloatArray, y: FloatArray) -> float:

@@ -171,6 +171,13 @@ def analyze_loading(
         Confidence level of the replicate mean intervals.
     """
     arrays = {k: np.asarray(v, dtype=float) for k, v in masses.items() if v is not None}
+    if not arrays:
+        raise SpecificationError(
+            "masses",
+            "no masses given",
+            "masses (mg) of at least two of fed, total, free, loaded, carrier, membrane",
+            "Name the columns e.g. 'Fed (mg)', 'Free (mg)'.",
+        )
     sizes = {a.size for a in arrays.values()}
     if len(sizes) != 1:
         raise SpecificationError("masses", {k: a.size for k, a in arrays.items()}, "equal lengths")
@@ -210,7 +217,7 @@ def analyze_loading(
     if not estimates:
         raise SpecificationError(
             "loading data",
-            sorted(arrays),
+            f"masses of {', '.join(sorted(arrays))} only",
             "fed + free (indirect EE), loaded + fed (direct EE), or a drug amount with carrier",
             "Name the columns fed, free, loaded, carrier, membrane (masses with units).",
         )

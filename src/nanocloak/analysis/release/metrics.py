@@ -137,14 +137,22 @@ def release_mechanism(n: float, geometry: Geometry = "sphere") -> str:
 
 
 def weibull_mechanism(beta: float) -> str:
-    """Papadopoulou et al. 2006 (doi:10.1016/j.ijpharm.2005.11.009) reading of Weibull β."""
+    """Papadopoulou et al. 2006 (doi:10.1016/j.ijpharm.2005.11.009) reading of Weibull β.
+
+    β ≤ 0.75 Fickian diffusion; 0.75 < β < 1 Fickian diffusion with case-II transport; β = 1
+    exactly first-order kinetics (the Weibull function reduces to 1 − e^(−t/α)); β > 1 a complex
+    mechanism.
+    """
     if not math.isfinite(beta):
         return "undetermined"
     if beta <= 0.75:
         return "Fickian diffusion (β ≤ 0.75)"
     if beta < 1.0:
         return "Fickian diffusion with case-II transport (0.75 < β < 1)"
-    return "complex mechanism (β ≥ 1)"
+    if beta == 1.0:
+        # β = 1 exactly: F = Fmax(1 − e^(−t/α)), the first-order (exponential) law
+        return "first-order kinetics (β = 1: the Weibull function is first order)"
+    return "complex mechanism (β > 1)"
 
 
 @dataclass(frozen=True, slots=True)

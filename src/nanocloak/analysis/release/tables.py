@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nanocloak.analysis.assumed_units import AssumedUnit, assumed_unit, with_assumed_units
 from nanocloak.analysis.release.analyze import RankBy, analyze_release
 from nanocloak.analysis.release.compare import Rule, compare_profiles
 from nanocloak.analysis.release.fit import DDSOLVER_LIBRARY, CIMethod, ModelSpec, Weighting
@@ -112,7 +113,13 @@ def release_from_table(
     )
     if notes:
         result = replace(result, formulas=(*notes, *result.formulas))
-    return result
+    return with_assumed_units(result, _assumed_percent(table, "cumulative release"))
+
+
+def _assumed_percent(table: LabTable, what: str) -> list[AssumedUnit]:
+    """A release column without a unit is read in % (the convention of release tables)."""
+    assumed = assumed_unit(table, RELEASE, "percent", what)
+    return [] if assumed is None else [assumed]
 
 
 def compare_from_table(
@@ -176,6 +183,8 @@ def compare_from_table(
                 provenance={"source": table.source},
             )
         )
+    assumed = _assumed_percent(table, "dissolved")
+    results = [with_assumed_units(r, assumed) for r in results]
     if not results:
         raise DataFormatError(f"{table.source}: only the reference product {reference!r} found")
     return results

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -19,10 +19,8 @@ from nanocloak.analysis.characterization import (
     analyze_zeta_table,
 )
 from nanocloak.analysis.characterization.zeta import ZetaModel
-from nanocloak.cli.analyze import emit
+from nanocloak.cli.analyze import Batch, Sheet, analyze_tables, choice, emit
 from nanocloak.errors import SpecificationError
-from nanocloak.io.tables import LabTable, read_table
-from nanocloak.results.analysis import AnalysisResult
 from nanocloak.units import magnitude_in, parse_quantity
 
 Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files, one or more.")]
@@ -37,22 +35,6 @@ Viscosity = Annotated[
     str | None,
     typer.Option("--viscosity", help="Dispersant viscosity, e.g. '0.8872 mPa*s' (default water)."),
 ]
-
-
-def _each(
-    files: list[Path],
-    group_by: str | None,
-    analyse: Callable[[LabTable, str], list[AnalysisResult]],
-) -> list[AnalysisResult]:
-    results: list[AnalysisResult] = []
-    for path in files:
-        table = read_table(path)
-        if group_by is None:
-            results += analyse(table, table.source)
-        else:
-            for name, part in table.groups(group_by):
-                results += analyse(part, f"{path.name}: {name}")
-    return results
 
 
 def _celsius(text: str) -> float:
@@ -70,6 +52,7 @@ def _viscosity(text: str | None) -> float | None:
 def dls(
     files: Files,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     wavelength: Annotated[str, typer.Option("--wavelength", help="Laser wavelength.")] = "633 nm",
     angle: Annotated[str, typer.Option("--angle", help="Scattering angle.")] = "173 deg",
     refractive_index: Annotated[
@@ -99,19 +82,21 @@ def dls(
         temperature_c=_celsius(temperature),
         viscosity_mpa_s=_viscosity(viscosity),
     )
-    results = _each(
+    batch = analyze_tables(
         files,
         group_by,
-        lambda t, title: analyze_dls_table(
-            t, setup=setup, cutoff=cutoff, reference=reference, title=title
+        sheet,
+        lambda part: analyze_dls_table(
+            part.table, setup=setup, cutoff=cutoff, reference=reference, title=part.title
         ),
     )
-    emit(results, as_json, report, plot)
+    emit(batch, as_json, report, plot)
 
 
 def zeta(
     files: Files,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     model: Annotated[
         str, typer.Option("--model", help="smoluchowski (f=1.5), huckel (f=1) or henry.")
     ] = "smoluchowski",
@@ -133,11 +118,10 @@ def zeta(
     plot: Plot = None,
 ) -> None:
     """Zeta potential from replicate mobilities ('mobility (um cm/V/s)') or instrument ζ values."""
-    for option, value in (("--model", model), ("--instrument-model", instrument_model)):
-        if value not in ("smoluchowski", "huckel", "henry"):
-            raise SpecificationError(option, value, "smoluchowski, huckel or henry")
+    models = ("smoluchowski", "huckel", "henry")
+    instrument = cast(ZetaModel, choice(instrument_model, models, "--instrument-model"))
     options = {
-        "model": cast(ZetaModel, model),
+        "model": cast(ZetaModel, choice(model, models, "--model")),
         "radius_nm": None
         if radius is None
         else magnitude_in(parse_quantity(radius, "nm", "--radius"), "nm"),
@@ -151,16 +135,15 @@ def zeta(
         "viscosity_mpa_s": _viscosity(viscosity),
         "relative_permittivity": permittivity,
     }
-    results = _each(
+    batch = analyze_tables(
         files,
         group_by,
-        lambda t, title: [
-            analyze_zeta_table(
-                t, instrument_model=cast(ZetaModel, instrument_model), title=title, **options
-            )
-        ],
+        sheet,
+        lambda part: analyze_zeta_table(
+            part.table, instrument_model=instrument, title=part.title, **options
+        ),
     )
-    emit(results, as_json, report, plot)
+    emit(batch, as_json, report, plot)
 
 
 def fret(
@@ -175,6 +158,7 @@ def fret(
         str | None, typer.Option("--donor-only", help="Label of a donor-only sample (for E).")
     ] = None,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
@@ -184,16 +168,15 @@ def fret(
     Columns: 'sample', 'donor' (DiI intensity) and optionally 'acceptor' (DiD intensity);
     replicate readings as rows.
     """
-    results = _each(
+    batch = analyze_tables(
         files,
         group_by,
-        lambda t, title: [
-            analyze_fret_table(
-                t, baseline=baseline, maximum=maximum, donor_only=donor_only, title=title
-            )
-        ],
+        sheet,
+        lambda part: analyze_fret_table(
+            part.table, baseline=baseline, maximum=maximum, donor_only=donor_only, title=part.title
+        ),
     )
-    emit(results, as_json, report, plot)
+    emit(batch, as_json, report, plot)
 
 
 def western(
@@ -202,6 +185,7 @@ def western(
         str | None, typer.Option("--reference", help="Reference sample (default: the first).")
     ] = None,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
@@ -211,12 +195,13 @@ def western(
     Columns: 'sample', 'target', optional 'loading', 'target background', 'loading
     background'; one row per lane. Use --group-by protein for several targets.
     """
-    results = _each(
+    batch = analyze_tables(
         files,
         group_by,
-        lambda t, title: [analyze_western_table(t, reference=reference, title=title)],
+        sheet,
+        lambda part: analyze_western_table(part.table, reference=reference, title=part.title),
     )
-    emit(results, as_json, report, plot)
+    emit(batch, as_json, report, plot)
 
 
 def flow(
@@ -241,6 +226,7 @@ def flow(
     n_boot: Annotated[int, typer.Option("--n-boot", help="Bootstrap resamples.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
@@ -254,37 +240,43 @@ def flow(
     fcs = [p for p in files if p.suffix.lower() == ".fcs"]
     if fcs and len(fcs) != len(files):
         raise SpecificationError("FILES", [str(p) for p in files], "all FCS files or all tables")
-    results: list[AnalysisResult] = []
-    if fcs:
-        if channel is None:
-            raise SpecificationError("--channel", None, "a channel name", "e.g. --channel FL1-A")
-        for path in fcs:
-            results.append(
-                analyze_fcs_files(
-                    path,
-                    control,
-                    channel,
-                    unstained=unstained,
-                    gate=gate,
-                    gate_percentile=gate_percentile,
-                    n_boot=n_boot,
-                    seed=seed,
-                )
-            )
-    else:
-        results = _each(
+    if not fcs:
+        batch = analyze_tables(
             files,
             group_by,
-            lambda t, title: [
-                analyze_mfi_table(t, control=control, unstained=unstained, title=title)
-            ],
+            sheet,
+            lambda part: analyze_mfi_table(
+                part.table, control=control, unstained=unstained, title=part.title
+            ),
         )
-    emit(results, as_json, report, plot)
+        emit(batch, as_json, report, plot)
+        return
+    if channel is None:
+        raise SpecificationError("--channel", None, "a channel name", "e.g. --channel FL1-A")
+    batch = Batch()
+    for path in fcs:
+        batch.run(
+            path,
+            None,
+            partial(
+                analyze_fcs_files,
+                path,
+                control,
+                channel,
+                unstained=unstained,
+                gate=gate,
+                gate_percentile=gate_percentile,
+                n_boot=n_boot,
+                seed=seed,
+            ),
+        )
+    emit(batch.checked(), as_json, report, plot)
 
 
 def ctc(
     files: Files,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
@@ -293,8 +285,10 @@ def ctc(
 
     Columns: 'spiked', 'captured', optional 'WBC' (captured) and 'WBC input'; one row per run.
     """
-    results = _each(files, group_by, lambda t, title: [analyze_ctc_table(t, title=title)])
-    emit(results, as_json, report, plot)
+    batch = analyze_tables(
+        files, group_by, sheet, lambda part: analyze_ctc_table(part.table, title=part.title)
+    )
+    emit(batch, as_json, report, plot)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,8 +19,7 @@ from nanocloak.analysis.tumor_growth import (
     endpoint_formula,
     read_growth,
 )
-from nanocloak.errors import SpecificationError
-from nanocloak.io.tables import LabTable, read_table
+from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit
 from nanocloak.results.analysis import AnalysisResult
 from nanocloak.units import parse_quantity
 
@@ -33,7 +32,6 @@ GroupBy = Annotated[
         "(e.g. 'study'); the treatment arm is always the 'group' column.",
     ),
 ]
-Sheet = Annotated[str | None, typer.Option(help="Excel sheet name.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
 Report = Annotated[Path | None, typer.Option(help="Write a Markdown report here.")]
 Plot = Annotated[Path | None, typer.Option(help="Write a figure here (PNG, PDF or SVG).")]
@@ -45,30 +43,13 @@ Correction = Annotated[
 ]
 
 
-def _parts(files: list[Path], group_by: str | None, sheet: str | None) -> list[LabTable]:
-    parts: list[LabTable] = []
-    for file in files:
-        table = read_table(file, sheet)
-        if group_by is None:
-            parts.append(table)
-        else:
-            parts += [part for _, part in table.groups(group_by)]
-    return parts
-
-
-def _choice(value: str, allowed: tuple[str, ...], field: str) -> str:
-    if value not in allowed:
-        raise SpecificationError(field, value, f"one of {', '.join(allowed)}")
-    return value
-
-
 def _formula(value: str) -> VolumeFormula:
-    return cast(VolumeFormula, _choice(value, ("lw2/2", "pi/6*lw2", "pi/6*lwh"), "formula"))
+    return cast(VolumeFormula, choice(value, ("lw2/2", "pi/6*lw2", "pi/6*lwh"), "--formula"))
 
 
 def _correction(value: str) -> CorrectionName:
     allowed = ("holm", "bh", "bonferroni", "none")
-    return cast(CorrectionName, _choice(value, allowed, "correction"))
+    return cast(CorrectionName, choice(value, allowed, "--correction"))
 
 
 def tumor_growth(
@@ -85,32 +66,36 @@ def tumor_growth(
         str, typer.Option(help="Random effects per animal: auto, intercept or slope.")
     ] = "auto",
     correction: Correction = "holm",
+    bootstrap: Annotated[
+        int, typer.Option(help="Bootstrap resamples (over animals) for the ratios' CIs.", min=0)
+    ] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
 ) -> None:
     """Tumor volume, RTV, T/C, ΔT/ΔC, TGI, body weight and mixed-model growth rates."""
-    from nanocloak.cli.analyze import emit
-
-    eval_day = None if day is None else float(parse_quantity(day, "day", "day").to("day").m)
-    stat = cast(Statistic, _choice(statistic, ("mean", "median"), "statistic"))
+    eval_day = None if day is None else float(parse_quantity(day, "day", "--day").to("day").m)
+    stat = cast(Statistic, choice(statistic, ("mean", "median"), "--statistic"))
     effects = cast(
-        RandomEffects, _choice(random_effects, ("auto", "intercept", "slope"), "random-effects")
+        RandomEffects, choice(random_effects, ("auto", "intercept", "slope"), "--random-effects")
     )
-    results: list[AnalysisResult] = []
-    for table in _parts(files, group_by, sheet):
-        results.append(
-            analyze_tumor_growth(
-                table,
-                formula=_formula(formula),
-                control=control,
-                day=eval_day,
-                statistic=stat,
-                random_effects=effects,
-                correction=_correction(correction),
-            )
+    volume_formula, multiplicity = _formula(formula), _correction(correction)
+
+    def analyse(part: Part) -> AnalysisResult:
+        return analyze_tumor_growth(
+            part.table,
+            formula=volume_formula,
+            control=control,
+            day=eval_day,
+            statistic=stat,
+            random_effects=effects,
+            correction=multiplicity,
+            n_boot=bootstrap,
+            seed=seed,
         )
-    emit(results, as_json, report, plot)
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def survival(
@@ -141,35 +126,34 @@ def survival(
     plot: Plot = None,
 ) -> None:
     """Kaplan–Meier with at-risk tables, log-rank (k groups, pairwise) and Cox hazard ratios."""
-    from nanocloak.cli.analyze import emit
-
-    mode = cast(EndpointMode, _choice(endpoint, ("first-reach", "os", "tfs"), "endpoint"))
+    mode = cast(EndpointMode, choice(endpoint, ("first-reach", "os", "tfs"), "--endpoint"))
     cap = None
     if time_cap is not None:
-        cap = float(parse_quantity(time_cap, "day", "time-cap").to("day").m)
-    results: list[AnalysisResult] = []
-    for table in _parts(files, group_by, sheet):
-        extra: list[str] = []
-        unit = time_unit
-        if threshold is not None:
-            limit = float(parse_quantity(threshold, "mm**3", "threshold").to("mm**3").m)
-            growth = read_growth(table, _formula(formula))
+        cap = float(parse_quantity(time_cap, "day", "--time-cap").to("day").m)
+    limit = None
+    if threshold is not None:
+        limit = float(parse_quantity(threshold, "mm**3", "--threshold").to("mm**3").m)
+    volume_formula, multiplicity = _formula(formula), _correction(correction)
+
+    def analyse(part: Part) -> AnalysisResult:
+        table, unit, extra = part.table, time_unit, []
+        if limit is not None:
+            growth = read_growth(table, volume_formula)
             extra = [*growth.notes, endpoint_formula(mode, limit)]
             if cap is not None:
                 extra.append(f"Follow-up capped at day {cap:g} (later times censored there).")
             table = derive_endpoints(growth, limit, mode, cap)
             unit = "day"
-        results.append(
-            analyze_survival(
-                table,
-                time_unit=unit,
-                reference=reference,
-                covariates=covariate or (),
-                correction=_correction(correction),
-                extra_formulas=extra,
-            )
+        return analyze_survival(
+            table,
+            time_unit=unit,
+            reference=reference,
+            covariates=covariate or (),
+            correction=multiplicity,
+            extra_formulas=extra,
         )
-    emit(results, as_json, report, plot)
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +22,7 @@ from nanocloak.analysis.photothermal import (
     blank_rise_from_curve,
     photothermal_slope,
 )
-from nanocloak.cli.analyze import emit
+from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit, sheet_arg
 from nanocloak.errors import DataFormatError, SpecificationError, UnitError
 from nanocloak.io.tables import LabTable, read_table
 from nanocloak.results.analysis import AnalysisResult
@@ -39,7 +38,6 @@ GroupBy = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 Report = Annotated[Path | None, typer.Option(help="Also write a Markdown report here.")]
 Plot = Annotated[Path | None, typer.Option(help="Also save the plots here (PNG/PDF/SVG).")]
-Sheet = Annotated[str | None, typer.Option(help="Excel sheet name (first sheet if omitted).")]
 
 
 def pce(
@@ -78,6 +76,15 @@ def pce(
     through_origin: Annotated[
         bool, typer.Option("--through-origin", help="Slope method without an intercept.")
     ] = False,
+    power_sd: Annotated[
+        str, typer.Option(help="Standard uncertainty of the laser power, e.g. '0.02 W'.")
+    ] = "0 W",
+    absorbance_sd: Annotated[
+        float, typer.Option(help="Standard uncertainty of the absorbance.", min=0.0)
+    ] = 0.0,
+    heat_capacity_sd: Annotated[
+        str, typer.Option(help="Standard uncertainty of Σmc, e.g. '0.05 J/K'.")
+    ] = "0 J/K",
     ci_level: Annotated[float, typer.Option(help="Confidence level.", min=0.5, max=0.999)] = 0.95,
     group_by: GroupBy = None,
     sheet: Sheet = None,
@@ -85,10 +92,12 @@ def pce(
     report: Report = None,
     plot: Plot = None,
 ) -> None:
-    """Photothermal conversion efficiency η from heating–cooling curves (Roper, fitted)."""
-    if tmax not in ("fit", "observed"):
-        raise SpecificationError("--tmax", tmax, "'fit' or 'observed'")
-    tmax_method: TmaxMethod = "fit" if tmax == "fit" else "observed"
+    """Photothermal conversion efficiency η from heating–cooling curves (Roper, fitted).
+
+    Without --power-sd, --absorbance-sd and --heat-capacity-sd the interval on η covers the
+    curve fits only (the report says so).
+    """
+    tmax_method: TmaxMethod = choice(tmax, ("fit", "observed"), "--tmax")
     capacity = _capacity(mass, heat_capacity, vessel_heat_capacity)
     default_power = None if power is None else magnitude_in(_q(power, "W", "--power"), "W")
     on_s = _seconds(laser_on, "--laser-on")
@@ -97,13 +106,14 @@ def pce(
     blank_fixed_w, blank_per_w = _blank_heat(blank_heat)
     blank_info = None
     if blank is not None:
-        blank_table = read_table(blank, sheet)
+        blank_table = read_table(blank, sheet_arg(sheet))
         t, temp, _ = read_curve(blank_table)
         rise, rise_se = blank_rise_from_curve(t, temp)
         blank_power = _run_value(blank_table, ("power", "laser power"), "W", default_power)
         blank_info = (rise, rise_se, blank_power)
-    results: list[AnalysisResult] = []
-    for title, table in _runs(files, group_by, sheet):
+
+    def analyse(part: Part) -> AnalysisResult:
+        table = part.table
         run_power = _run_value(table, ("power", "laser power"), "W", default_power)
         run_absorbance = _run_value(table, ("absorbance", "OD"), "", absorbance)
         if run_power is None:
@@ -120,11 +130,19 @@ def pce(
                 "the absorbance at the laser wavelength",
                 "Give --absorbance 0.6 or an 'Absorbance' column.",
             )
-        extra: dict[str, Any] = {"blank_heat_w": blank_fixed_w}
+        extra: dict[str, Any] = {
+            "blank_heat_w": blank_fixed_w,
+            "power_stderr_w": magnitude_in(_q(power_sd, "W", "--power-sd"), "W"),
+            "absorbance_stderr": absorbance_sd,
+            "heat_capacity_stderr_j_per_k": magnitude_in(
+                _q(heat_capacity_sd, "J/K", "--heat-capacity-sd"), "J/K"
+            ),
+        }
         if blank_per_w is not None:
             extra["blank_heat_w"] = blank_per_w * run_power
         if blank_info is not None:
-            extra = {
+            del extra["blank_heat_w"]
+            extra |= {
                 "blank_rise_k": blank_info[0],
                 "blank_rise_stderr_k": blank_info[1],
                 "blank_power_w": blank_info[2],
@@ -140,12 +158,14 @@ def pce(
             off_s=off_s,
             **extra,
         )
-        results.append(analyze_photothermal_table(table, setup, title=f"PCE: {title}"))
+        return analyze_photothermal_table(table, setup, title=f"PCE: {part.title}")
+
+    batch = analyze_tables(files, group_by, sheet, analyse)
     if slope:
-        results.append(
-            photothermal_slope(results, through_origin=through_origin, ci_level=ci_level)
+        batch.results.append(
+            photothermal_slope(batch.results, through_origin=through_origin, ci_level=ci_level)
         )
-    emit(results, as_json, report, plot)
+    emit(batch, as_json, report, plot)
 
 
 def sar(
@@ -160,7 +180,13 @@ def sar(
     basis: Annotated[
         str, typer.Option(help="What the magnetic mass counts, e.g. 'Fe' or 'Fe3O4'.")
     ] = "nanoparticles",
-    mass: Annotated[str, typer.Option(help="Mass of the sample that heats, e.g. '1 g'.")] = "1 g",
+    mass: Annotated[
+        str | None,
+        typer.Option(
+            help="Mass of the sample that heats, e.g. '1 g' (default: --volume × "
+            "1 g/mL of water, else 1 g)."
+        ),
+    ] = None,
     heat_capacity: Annotated[
         str, typer.Option(help="Specific heat capacity of the sample.")
     ] = "4.18 J/g/K",
@@ -179,6 +205,12 @@ def sar(
     method: Annotated[
         str, typer.Option(help="Reported SAR: corrected_slope, box_lucas or initial_slope.")
     ] = "corrected_slope",
+    heat_capacity_sd: Annotated[
+        str, typer.Option(help="Standard uncertainty of Σmc, e.g. '0.05 J/K'.")
+    ] = "0 J/K",
+    np_mass_sd: Annotated[
+        str, typer.Option(help="Standard uncertainty of the magnetic mass, e.g. '0.05 mg'.")
+    ] = "0 g",
     ci_level: Annotated[float, typer.Option(help="Confidence level.", min=0.5, max=0.999)] = 0.95,
     group_by: GroupBy = None,
     sheet: Sheet = None,
@@ -187,10 +219,10 @@ def sar(
     plot: Plot = None,
 ) -> None:
     """SAR and ILP from magnetic-hyperthermia heating curves (three estimators, H·f check)."""
-    if method not in ("corrected_slope", "box_lucas", "initial_slope"):
-        raise SpecificationError("--method", method, "corrected_slope, box_lucas or initial_slope")
-    chosen: SarMethod = method  # type: ignore[assignment]
-    capacity = _capacity(mass, heat_capacity, vessel_heat_capacity)
+    chosen: SarMethod = choice(
+        method, ("corrected_slope", "box_lucas", "initial_slope"), "--method"
+    )
+    capacity = _capacity(_sample_mass(mass, volume), heat_capacity, vessel_heat_capacity)
     particle_g = _particle_mass_g(np_mass, concentration, volume)
     field_a_per_m = None if field is None else _field_a_per_m(field)
     frequency_hz = (
@@ -209,12 +241,16 @@ def sar(
         off_s=_seconds(field_off, "--field-off"),
         method=chosen,
         ci_level=ci_level,
+        heat_capacity_stderr_j_per_k=magnitude_in(
+            _q(heat_capacity_sd, "J/K", "--heat-capacity-sd"), "J/K"
+        ),
+        particle_mass_stderr_g=magnitude_in(_q(np_mass_sd, "g", "--np-mass-sd"), "g"),
     )
-    results = [
-        analyze_magnetic_heating_table(table, setup, title=f"SAR: {title}")
-        for title, table in _runs(files, group_by, sheet)
-    ]
-    emit(results, as_json, report, plot)
+
+    def analyse(part: Part) -> AnalysisResult:
+        return analyze_magnetic_heating_table(part.table, setup, title=f"SAR: {part.title}")
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def register(app: typer.Typer) -> None:
@@ -229,6 +265,28 @@ def _q(value: str, unit: str, field: str) -> Any:
 
 def _seconds(value: str | None, field: str) -> float | None:
     return None if value is None else magnitude_in(_q(value, "s", field), "s")
+
+
+WATER_DENSITY_G_PER_ML = 1.0  # aqueous samples near room temperature (CRC Handbook)
+
+
+def _sample_mass(mass: str | None, volume: str | None) -> str:
+    """The heating sample's mass: as given, else its volume of water, else 1 g."""
+    if mass is not None:
+        if volume is not None:
+            from_volume = magnitude_in(_q(volume, "mL", "--volume"), "mL") * WATER_DENSITY_G_PER_ML
+            given = magnitude_in(_q(mass, "g", "--mass"), "g")
+            if abs(given - from_volume) > 0.05 * from_volume:
+                raise SpecificationError(
+                    "--mass",
+                    mass,
+                    f"about {from_volume:g} g, the mass of the {volume} sample",
+                    "Give --mass or --volume for the heat capacity, or make them agree.",
+                )
+        return mass
+    if volume is not None:
+        return f"{magnitude_in(_q(volume, 'mL', '--volume'), 'mL') * WATER_DENSITY_G_PER_ML} g"
+    return "1 g"
 
 
 def _capacity(mass: str, specific: str, vessel: str) -> float:
@@ -294,15 +352,3 @@ def _run_value(
             "with --group-by"
         )
     return float(values[0])
-
-
-def _runs(
-    files: list[Path], group_by: str | None, sheet: str | None
-) -> Iterator[tuple[str, LabTable]]:
-    for path in files:
-        table = read_table(path, sheet)
-        if group_by is None:
-            yield path.name, table
-        else:
-            for key, part in table.groups(group_by):
-                yield f"{path.name} [{group_by}={key}]", part

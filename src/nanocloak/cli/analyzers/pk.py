@@ -14,8 +14,9 @@ from nanocloak.analysis.biodistribution import (
 )
 from nanocloak.analysis.compartmental import WEIGHTINGS, fit_iv_bolus_table
 from nanocloak.analysis.nca import nca_table
+from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit
 from nanocloak.errors import SpecificationError
-from nanocloak.io.tables import LabTable, read_table
+from nanocloak.io.tables import read_table
 from nanocloak.results.analysis import AnalysisResult
 from nanocloak.units import parse_quantity
 
@@ -24,7 +25,6 @@ GroupBy = Annotated[
     str | None,
     typer.Option("--group-by", help="Analyse each value of this column separately (e.g. Subject)."),
 ]
-Sheet = Annotated[str | None, typer.Option(help="Excel sheet name.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
 Report = Annotated[Path | None, typer.Option(help="Write a Markdown report here.")]
 Plot = Annotated[Path | None, typer.Option(help="Write a figure here (PNG, PDF or SVG).")]
@@ -39,30 +39,16 @@ ConcUnit = Annotated[
 ]
 
 
-def _parts(files: list[Path], group_by: str | None, sheet: str | None) -> list[LabTable]:
-    parts: list[LabTable] = []
-    for file in files:
-        table = read_table(file, sheet)
-        parts += [table] if group_by is None else [part for _, part in table.groups(group_by)]
-    return parts
-
-
-def _choice(value: str, allowed: tuple[str, ...], field: str) -> str:
-    if value not in allowed:
-        raise SpecificationError(field, value, f"one of {', '.join(allowed)}")
-    return value
-
-
 def _dose_any(dose: str | None) -> Any:
     """A dose of any dimension (mg, mg/kg, mg/m²): parse it without forcing mass."""
     if dose is None:
         return None
     for dimension in ("mg", "mg/kg", "mg/m**2", "mol", "mol/kg"):
         try:
-            return parse_quantity(dose, dimension, "dose")
+            return parse_quantity(dose, dimension, "--dose")
         except SpecificationError:
             continue
-    raise SpecificationError("dose", dose, "an amount such as '150 mg', '4 mg/kg' or '2 umol'")
+    raise SpecificationError("--dose", dose, "an amount such as '150 mg', '4 mg/kg' or '2 umol'")
 
 
 def nca(
@@ -96,34 +82,33 @@ def nca(
     plot: Plot = None,
 ) -> None:
     """Non-compartmental analysis (PKNCA / Phoenix rules) of each profile."""
-    from nanocloak.cli.analyze import emit
-
     rules = tuple(r.strip() for r in blq.split(","))
     if len(rules) != 3 or any(r not in ("keep", "drop") for r in rules):
-        raise SpecificationError("blq", blq, "three of keep/drop, e.g. 'keep,drop,keep'")
+        raise SpecificationError("--blq", blq, "three of keep/drop, e.g. 'keep,drop,keep'")
     options: dict[str, Any] = {
-        "route": _choice(route, ("extravascular", "iv-bolus"), "route"),
-        "auc_method": _choice(auc_method, ("lin-up/log-down", "linear"), "auc-method"),
+        "route": choice(route, ("extravascular", "iv-bolus"), "--route"),
+        "auc_method": choice(auc_method, ("lin-up/log-down", "linear"), "--auc-method"),
         "blq_rules": rules,
         "min_points": min_points,
         "adj_r2_factor": adj_r2_factor,
         "allow_tmax_in_half_life": allow_tmax,
     }
-    loq_q = None if loq is None else parse_quantity(loq, "mg/L", "loq")
-    end_q = None if auc_end is None else parse_quantity(auc_end, "h", "auc-end")
-    results: list[AnalysisResult] = [
-        nca_table(
-            table,
-            dose=_dose_any(dose),
+    loq_q = None if loq is None else parse_quantity(loq, "mg/L", "--loq")
+    end_q = None if auc_end is None else parse_quantity(auc_end, "h", "--auc-end")
+    dose_q = _dose_any(dose)
+
+    def analyse(part: Part) -> AnalysisResult:
+        return nca_table(
+            part.table,
+            dose=dose_q,
             time_unit=time_unit,
             conc_unit=conc_unit,
             loq=loq_q,
             auc_end=end_q,
             **options,
         )
-        for table in _parts(files, group_by, sheet)
-    ]
-    emit(results, as_json, report, plot)
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def pk_fit(
@@ -141,28 +126,28 @@ def pk_fit(
     plot: Plot = None,
 ) -> None:
     """One- or two-compartment IV bolus fits: micro-constants, α/β half-lives, V1, CL, Vss."""
-    from nanocloak.cli.analyze import emit
-
     models = {"1": (1,), "2": (2,), "both": (1, 2)}[
-        _choice(compartments, ("1", "2", "both"), "compartments")
+        choice(compartments, ("1", "2", "both"), "--compartments")
     ]
-    _choice(weighting, WEIGHTINGS, "weighting")
-    results: list[AnalysisResult] = []
-    for table in _parts(files, group_by, sheet):
-        for n in models:
-            results.append(
-                fit_iv_bolus_table(
-                    table,
-                    dose=_dose_any(dose),
-                    time_unit=time_unit,
-                    conc_unit=conc_unit,
-                    compartments=n,
-                    weighting=weighting,
-                    ci_level=ci_level,
-                    title=f"{table.source}: {n}-compartment IV bolus",
-                )
+    choice(weighting, WEIGHTINGS, "--weighting")
+    dose_q = _dose_any(dose)
+
+    def analyse(part: Part) -> list[AnalysisResult]:
+        return [
+            fit_iv_bolus_table(
+                part.table,
+                dose=dose_q,
+                time_unit=time_unit,
+                conc_unit=conc_unit,
+                compartments=n,
+                weighting=weighting,
+                ci_level=ci_level,
+                title=f"{part.title}: {n}-compartment IV bolus",
             )
-    emit(results, as_json, report, plot)
+            for n in models
+        ]
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def biodistribution_cmd(
@@ -181,26 +166,41 @@ def biodistribution_cmd(
         float | None, typer.Option(help="Standard-curve slope (signal per amount unit).")
     ] = None,
     intercept: Annotated[float, typer.Option(help="Standard-curve intercept.")] = 0.0,
+    blood_volume: Annotated[
+        str | None,
+        typer.Option(
+            help="Whole-blood volume per animal, e.g. '1.8 mL': blood %ID then covers "
+            "the blood pool, not just the sample."
+        ),
+    ] = None,
     as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
 ) -> None:
     """%ID and %ID/g per organ (ICP or fluorescence), tumor delivery and AUC ratios."""
-    from nanocloak.cli.analyze import emit
-
     curve: StandardCurve | None = None
     if standards is not None:
         curve = standard_curve_from_table(read_table(standards), amount_unit)
     elif slope is not None:
         curve = StandardCurve(slope, intercept, amount_unit)
-    dose_q = None if dose is None else parse_quantity(dose, "ug", "dose")
-    results = [
-        biodistribution(
-            table, dose=dose_q, amount_unit=amount_unit, time_unit=time_unit, standard_curve=curve
+    dose_q = None if dose is None else parse_quantity(dose, "ug", "--dose")
+    blood_ml = (
+        None
+        if blood_volume is None
+        else float(parse_quantity(blood_volume, "mL", "--blood-volume").to("mL").m)
+    )
+
+    def analyse(part: Part) -> AnalysisResult:
+        return biodistribution(
+            part.table,
+            dose=dose_q,
+            amount_unit=amount_unit,
+            time_unit=time_unit,
+            standard_curve=curve,
+            blood_volume_ml=blood_ml,
         )
-        for table in _parts(files, group_by, sheet)
-    ]
-    emit(results, as_json, report, plot)
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 
 from nanocloak.analysis.relaxivity import Weighting, analyze_relaxivity
-from nanocloak.cli.analyze import emit
-from nanocloak.errors import SpecificationError
-from nanocloak.io.tables import read_table
+from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit
 from nanocloak.results.analysis import AnalysisResult
 
 
@@ -19,6 +17,7 @@ def relaxivity(
     group_by: Annotated[
         str | None, typer.Option("--group-by", help="Column splitting a long file into analyses.")
     ] = None,
+    sheet: Sheet = None,
     signed: Annotated[
         bool,
         typer.Option("--signed", help="Inversion-recovery data are phase-corrected (signed)."),
@@ -34,6 +33,10 @@ def relaxivity(
             "T) or none (OLS).",
         ),
     ] = "inverse-variance",
+    basis: Annotated[
+        str | None,
+        typer.Option("--basis", help="What a mass-concentration column counts: Fe or Fe3O4."),
+    ] = None,
     ci_level: Annotated[float, typer.Option("--ci-level", help="Confidence level.")] = 0.95,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="Markdown report file.")] = None,
@@ -44,27 +47,21 @@ def relaxivity(
     Columns: 'Fe (mM)' (or a mass concentration of Fe), optional 'sample', and either 'TI (ms)'
     and/or 'TE (ms)' with 'signal' (long format), or 'T1 (ms)' / 'T2 (ms)'.
     """
-    if weighting not in ("inverse-variance", "relative", "none"):
-        raise SpecificationError(
-            "--weighting", weighting, "inverse-variance, relative or none", "e.g. --weighting none"
+    mode = choice(weighting, ("inverse-variance", "relative", "none"), "--weighting")
+    mass_basis = None if basis is None else choice(basis, ("Fe", "Fe3O4"), "--basis")
+
+    def analyse(part: Part) -> AnalysisResult:
+        return analyze_relaxivity(
+            part.table,
+            magnitude=not signed,
+            offset=offset,
+            weighting=cast(Weighting, mode),
+            basis=cast(Any, mass_basis),
+            ci_level=ci_level,
+            title=part.title,
         )
-    mode = cast(Weighting, weighting)
-    results: list[AnalysisResult] = []
-    for path in files:
-        table = read_table(path)
-        parts = [(table.source, table)] if group_by is None else list(table.groups(group_by))
-        for name, part in parts:
-            results.append(
-                analyze_relaxivity(
-                    part,
-                    magnitude=not signed,
-                    offset=offset,
-                    weighting=mode,
-                    ci_level=ci_level,
-                    title=part.source if group_by is None else f"{path.name}: {name}",
-                )
-            )
-    emit(results, as_json, report, plot)
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,9 +20,9 @@ from nanocloak.analysis.release.analyze import RankBy
 from nanocloak.analysis.release.compare import Rule
 from nanocloak.analysis.release.fit import CIMethod, ModelSpec, Weighting
 from nanocloak.analysis.release.metrics import KP_THRESHOLDS, Geometry
-from nanocloak.cli.analyze import emit
-from nanocloak.errors import SpecificationError
-from nanocloak.io.tables import LabTable, read_table
+from nanocloak.analysis.release.tables import CONCENTRATION, LOADING_COLUMNS, RELEASE, TIME
+from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit, require_numbers
+from nanocloak.errors import DataFormatError
 from nanocloak.results.analysis import AnalysisResult
 from nanocloak.units import parse_quantity
 
@@ -33,19 +33,6 @@ GroupBy = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Report = Annotated[Path | None, typer.Option("--report", help="Markdown report file.")]
 Plot = Annotated[Path | None, typer.Option("--plot", help="Plot file (PNG/PDF/SVG).")]
-
-
-def _parts(path: Path, group_by: str | None) -> list[tuple[str, LabTable]]:
-    table = read_table(path)
-    if group_by is None:
-        return [(table.source, table)]
-    return [(f"{path.name}: {name}", part) for name, part in table.groups(group_by)]
-
-
-def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
-    if value not in allowed:
-        raise SpecificationError(option, value, " or ".join(allowed), f"e.g. {option} {allowed[0]}")
-    return value
 
 
 def _models(text: str) -> tuple[ModelSpec, ...]:
@@ -65,6 +52,7 @@ def _amount(value: str | None, unit: str, option: str) -> float | None:
 def release(
     files: Files,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     models: Annotated[
         str,
         typer.Option(
@@ -106,36 +94,40 @@ def release(
     --sample-volume, --medium-volume and --loaded-dose for the sampling-volume correction
     (per 'replicate' when that column exists).
     """
-    _choice(weighting, ("none", "1/y", "1/y2"), "--weighting")
-    _choice(rank_by, ("AICc", "AIC", "BIC", "MSC", "R2_adj"), "--rank-by")
-    _choice(geometry, tuple(KP_THRESHOLDS), "--geometry")
-    _choice(ci_method, ("wald", "profile"), "--ci-method")
+    choice(weighting, ("none", "1/y", "1/y2"), "--weighting")
+    choice(rank_by, ("AICc", "AIC", "BIC", "MSC", "R2_adj"), "--rank-by")
+    choice(geometry, tuple(KP_THRESHOLDS), "--geometry")
+    choice(ci_method, ("wald", "profile"), "--ci-method")
     specs = _models(models)
-    results: list[AnalysisResult] = []
-    for path in files:
-        for title, part in _parts(path, group_by):
-            results.append(
-                release_from_table(
-                    part,
-                    specs,
-                    cast(Weighting, weighting),
-                    cast(RankBy, rank_by),
-                    cast(Geometry, geometry),
-                    kp_max,
-                    cast(CIMethod, ci_method),
-                    _amount(sample_volume, "mL", "--sample-volume"),
-                    _amount(medium_volume, "mL", "--medium-volume"),
-                    _amount(loaded_dose, "mg", "--loaded-dose"),
-                    replaced=not no_replacement,
-                    title=title,
-                )
-            )
-    emit(results, as_json, report, plot)
+    volumes = (
+        _amount(sample_volume, "mL", "--sample-volume"),
+        _amount(medium_volume, "mL", "--medium-volume"),
+        _amount(loaded_dose, "mg", "--loaded-dose"),
+    )
+
+    def analyse(part: Part) -> AnalysisResult:
+        amount = RELEASE if part.table.find(RELEASE) is not None else CONCENTRATION
+        require_numbers(part.table, {"time": TIME, "release": amount})
+        return release_from_table(
+            part.table,
+            specs,
+            cast(Weighting, weighting),
+            cast(RankBy, rank_by),
+            cast(Geometry, geometry),
+            kp_max,
+            cast(CIMethod, ci_method),
+            *volumes,
+            replaced=not no_replacement,
+            title=part.title,
+        )
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def release_compare(
     files: Files,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     reference: Annotated[
         str | None, typer.Option(help="Reference product (default: 'reference'/'ref' or first).")
     ] = None,
@@ -153,17 +145,21 @@ def release_compare(
 
     Long format: 'product', 'unit' (vessel), 'Time (min)' and 'Dissolved (%)'.
     """
-    _choice(rule, tuple(RULES), "--rule")
-    results: list[AnalysisResult] = []
-    for path in files:
-        for _, part in _parts(path, group_by):
-            results += compare_from_table(part, reference, cast(Rule, rule), bootstrap, level, seed)
-    emit(results, as_json, report, plot)
+    choice(rule, tuple(RULES), "--rule")
+
+    def analyse(part: Part) -> list[AnalysisResult]:
+        require_numbers(part.table, {"time": TIME, "dissolved": RELEASE})
+        return compare_from_table(
+            part.table, reference, cast(Rule, rule), bootstrap, level, seed, label=part.title
+        )
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def loading(
     files: Files,
     group_by: GroupBy = None,
+    sheet: Sheet = None,
     level: Annotated[float, typer.Option(help="Confidence level of replicate means.")] = 0.95,
     as_json: AsJson = False,
     report: Report = None,
@@ -174,12 +170,18 @@ def loading(
     One row per replicate; mass columns with units: 'Fed (mg)', 'Free (mg)', 'Loaded (mg)',
     'Carrier (mg)', 'Membrane (mg)' (any that apply; 'Total (mg)' replaces fed for EE).
     """
-    results = [
-        loading_from_table(part, level, title)
-        for path in files
-        for title, part in _parts(path, group_by)
-    ]
-    emit(results, as_json, report, plot)
+
+    def analyse(part: Part) -> AnalysisResult:
+        found = {key: names for key, names in LOADING_COLUMNS.items() if part.table.find(names)}
+        if not found:
+            raise DataFormatError(
+                f"{part.title}: no mass column (fed, total, free, loaded, carrier or membrane, "
+                f"with a unit, e.g. 'Fed (mg)'); columns are: {', '.join(part.table.columns)}"
+            )
+        require_numbers(part.table, {f"{key} mass": names for key, names in found.items()})
+        return loading_from_table(part.table, level, part.title)
+
+    emit(analyze_tables(files, group_by, sheet, analyse), as_json, report, plot)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,51 @@
+"""Magnetic kernels: Rosensweig linear-response heating (SAR, ILP, H·f limits), MRI relaxation."""
+
+from nanocloak.kernels.magnetic.mri import (
+    OuterSphereR2,
+    gradient_echo_signal,
+    iron_from_delta_r2_mm,
+    outer_sphere_r2,
+    percent_signal_drop,
+    relaxation_rate_per_s,
+    spin_echo_signal,
+    volume_fraction_per_mm_iron,
+)
+from nanocloak.kernels.magnetic.rosensweig import (
+    BREZOVICH_LIMIT_A_PER_M_S,
+    HERGT_DUTZ_LIMIT_A_PER_M_S,
+    MagneticParticle,
+    SarResult,
+    brown_time_s,
+    effective_time_s,
+    field_frequency_product,
+    langevin_parameter,
+    loss_factor,
+    neel_time_s,
+    power_per_magnetic_volume_w_per_m3,
+    specific_absorption_rate,
+    within_field_limit,
+)
+
+__all__ = [
+    "BREZOVICH_LIMIT_A_PER_M_S",
+    "HERGT_DUTZ_LIMIT_A_PER_M_S",
+    "MagneticParticle",
+    "OuterSphereR2",
+    "SarResult",
+    "brown_time_s",
+    "effective_time_s",
+    "field_frequency_product",
+    "gradient_echo_signal",
+    "iron_from_delta_r2_mm",
+    "langevin_parameter",
+    "loss_factor",
+    "neel_time_s",
+    "outer_sphere_r2",
+    "percent_signal_drop",
+    "power_per_magnetic_volume_w_per_m3",
+    "relaxation_rate_per_s",
+    "specific_absorption_rate",
+    "spin_echo_signal",
+    "volume_fraction_per_mm_iron",
+    "within_field_limit",
+]

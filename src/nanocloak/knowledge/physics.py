@@ -1,0 +1,233 @@
+"""Typed loaders of the physics constants: tissue optics and heat, damage, magnetism, MRI.
+
+Reads ``tissue_properties.yaml`` and ``magnetic_constants.yaml``, validates every entry as a
+sourced :class:`~nanocloak.knowledge.schema.Value`, checks that each unit has the expected
+dimension, and that every source key exists in one of the ``sources*.yaml`` files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+import pint
+import yaml
+from pydantic import ValidationError
+
+from nanocloak.errors import KnowledgeBaseError
+from nanocloak.knowledge.schema import Record, Source, Value
+
+DATA_PACKAGE = "nanocloak.knowledge.data"
+TISSUE_FILE = "tissue_properties.yaml"
+MAGNETIC_FILE = "magnetic_constants.yaml"
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+
+class ThermalTissue(Record):
+    """Thermal properties of one tissue."""
+
+    density: Value
+    heat_capacity: Value
+    conductivity: Value
+    perfusion: Value | None = None
+    metabolic_heat: Value | None = None
+
+
+class ScatteringLaw(Record):
+    """Jacques 2013 Table 2 power law ``μ_s' = a (λ/500 nm)^(−b)``."""
+
+    a: Value
+    b: Value
+
+
+class ArrheniusPair(Record):
+    """Frequency factor and activation energy of one damage process."""
+
+    frequency_factor: Value
+    activation_energy: Value
+
+
+class DamageConstants(Record):
+    """CEM43 bases, gas constant and Arrhenius pairs."""
+
+    cem43_r_above: Value
+    cem43_r_below: Value
+    gas_constant: Value
+    arrhenius: dict[str, ArrheniusPair]
+
+
+class TissueProperties(Record):
+    """Contents of ``tissue_properties.yaml``."""
+
+    thermal: dict[str, ThermalTissue]
+    boundary: dict[str, Value]
+    scattering: dict[str, ScatteringLaw]
+    anisotropy: Value
+    refractive_index: Value
+    absorbers: dict[str, dict[int, Value]]
+    blood_hemoglobin: Value
+    damage: DamageConstants
+
+
+class MagneticConstants(Record):
+    """Contents of ``magnetic_constants.yaml``."""
+
+    magnetite: dict[str, Value]
+    water: dict[str, Value]
+    field_limits: dict[str, Value]
+    constants: dict[str, Value]
+
+
+#: Expected unit (dimension) of named fields; a value whose unit does not convert is rejected.
+EXPECTED_UNITS: dict[str, str] = {
+    "density": "kg/m^3",
+    "heat_capacity": "J/(kg*K)",
+    "conductivity": "W/(m*K)",
+    "perfusion": "1/s",
+    "metabolic_heat": "W/m^3",
+    "a": "1/cm",
+    "frequency_factor": "1/s",
+    "activation_energy": "J/mol",
+    "gas_constant": "J/(mol*K)",
+    "domain_magnetization": "A/m",
+    "attempt_time": "s",
+    "surfactant_shell": "nm",
+    "viscosity_20c": "Pa*s",
+    "viscosity_37c": "Pa*s",
+    "self_diffusion_25c": "m^2/s",
+    "self_diffusion_37c": "m^2/s",
+    "brezovich": "A/(m*s)",
+    "hergt_dutz": "A/(m*s)",
+    "skin_heat_transfer": "W/(m^2*K)",
+}
+
+
+def _read_yaml(filename: str) -> dict[Any, Any]:
+    try:
+        text = resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise KnowledgeBaseError(f"knowledge-base file {filename!r} is missing") from exc
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{filename} must hold a mapping")
+    return data
+
+
+def _source_files() -> list[str]:
+    names = [p.name for p in resources.files(DATA_PACKAGE).iterdir()]
+    return sorted(n for n in names if n.startswith("sources") and n.endswith(".yaml"))
+
+
+@cache
+def all_sources() -> dict[str, Source]:
+    """Every source key of every ``sources*.yaml`` file, validated (duplicates rejected)."""
+    merged: dict[str, Source] = {}
+    for filename in _source_files():
+        for key, raw in _read_yaml(filename).items():
+            if str(key) in merged:
+                raise KnowledgeBaseError(f"{filename}: source {key!r} is defined twice")
+            try:
+                merged[str(key)] = Source.model_validate(raw)
+            except ValidationError as exc:
+                raise KnowledgeBaseError(f"{filename}: source {key!r} is invalid:\n{exc}") from None
+    return merged
+
+
+def iter_values(node: object, path: str = "") -> Iterator[tuple[str, Value]]:
+    """Every ``Value`` in a parsed record or mapping, with its dotted path."""
+    if isinstance(node, Value):
+        yield path, node
+    elif isinstance(node, Record):
+        for name in type(node).model_fields:
+            yield from iter_values(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from iter_values(item, f"{path}.{key}" if path else str(key))
+
+
+def _check(filename: str, record: Record) -> None:
+    known = all_sources()
+    for path, value in iter_values(record):
+        if value.source not in known:
+            raise KnowledgeBaseError(
+                f"{filename}: {path} cites source {value.source!r}, which no sources*.yaml defines"
+            )
+        leaf = path.rsplit(".", 1)[-1]
+        expected = EXPECTED_UNITS.get(leaf)
+        if expected is not None:
+            try:
+                value.to(expected)
+            except pint.errors.DimensionalityError:
+                raise KnowledgeBaseError(
+                    f"{filename}: {path} has unit {value.unit!r}; expected a unit of {expected}"
+                ) from None
+
+
+def _load(filename: str, model: type[RecordT]) -> RecordT:
+    try:
+        record = model.model_validate(_read_yaml(filename))
+    except ValidationError as exc:
+        raise KnowledgeBaseError(f"{filename} is invalid:\n{exc}") from None
+    _check(filename, record)
+    return record
+
+
+@cache
+def tissue_properties() -> TissueProperties:
+    """Tissue optics, heat and damage constants (validated, sources checked)."""
+    return _load(TISSUE_FILE, TissueProperties)
+
+
+@cache
+def magnetic_constants() -> MagneticConstants:
+    """Magnetite, water, field-limit and physical constants (validated, sources checked)."""
+    return _load(MAGNETIC_FILE, MagneticConstants)
+
+
+def _lookup(mapping: dict[str, Any], key: str, what: str) -> Any:
+    if key not in mapping:
+        raise KnowledgeBaseError(f"unknown {what} {key!r}; known: {', '.join(sorted(mapping))}")
+    return mapping[key]
+
+
+def thermal_si(tissue: str) -> dict[str, float]:
+    """Thermal properties of ``tissue`` in SI floats (kg/m³, J/(kg K), W/(m K), 1/s, W/m³).
+
+    Missing perfusion or metabolic heat are returned as 0.
+    """
+    entry: ThermalTissue = _lookup(tissue_properties().thermal, tissue, "tissue")
+    return {
+        "density_kg_per_m3": entry.density.to("kg/m^3"),
+        "heat_capacity_j_per_kg_k": entry.heat_capacity.to("J/(kg*K)"),
+        "conductivity_w_per_m_k": entry.conductivity.to("W/(m*K)"),
+        "perfusion_per_s": 0.0 if entry.perfusion is None else entry.perfusion.to("1/s"),
+        "metabolic_w_per_m3": 0.0
+        if entry.metabolic_heat is None
+        else entry.metabolic_heat.to("W/m^3"),
+    }
+
+
+def scattering_law(tissue: str) -> tuple[float, float]:
+    """``(a in cm⁻¹, b)`` of Jacques 2013 Table 2 for ``tissue``."""
+    law: ScatteringLaw = _lookup(tissue_properties().scattering, tissue, "scattering tissue type")
+    return law.a.to("1/cm"), law.b.value
+
+
+def absorber_value(absorber: str, wavelength_nm: int) -> Value:
+    """The tabulated value of ``absorber`` at a laser line (660, 808, 980 or 1064 nm)."""
+    spectrum: dict[int, Value] = _lookup(tissue_properties().absorbers, absorber, "absorber")
+    if wavelength_nm not in spectrum:
+        raise KnowledgeBaseError(
+            f"{absorber} has no sourced value at {wavelength_nm} nm; "
+            f"tabulated: {sorted(spectrum)} nm"
+        )
+    return spectrum[wavelength_nm]
+
+
+def arrhenius_pair(process: str) -> tuple[float, float]:
+    """``(A in s⁻¹, E_a in J/mol)`` of a damage process (e.g. ``"liver"``)."""
+    pair: ArrheniusPair = _lookup(tissue_properties().damage.arrhenius, process, "damage process")
+    return pair.frequency_factor.to("1/s"), pair.activation_energy.to("J/mol")
