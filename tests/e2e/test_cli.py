@@ -127,3 +127,11 @@ def test_report_is_written_atomically(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert report.exists()
     assert not [p for p in report.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_pk_command_is_registered() -> None:
+    result = runner.invoke(app, ["pk", "--until", "24 h", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["species"] == "mouse"
+    assert payload["t_h"][-1] == pytest.approx(24.0)

@@ -52,7 +52,12 @@ def _validate_map(filename: str, model: type[ModelT]) -> dict[str, ModelT]:
     return entries
 
 
-SOURCE_FILES = ("sources.yaml", "sources_manufacture.yaml", "sources_physics.yaml")
+SOURCE_FILES = (
+    "sources.yaml",
+    "sources_manufacture.yaml",
+    "sources_physics.yaml",
+    "sources_pbpk.yaml",
+)
 
 
 @cache

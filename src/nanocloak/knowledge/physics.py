@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
+from nanocloak.knowledge import loader
 from nanocloak.knowledge.schema import Record, Source, Value
 
 DATA_PACKAGE = "nanocloak.knowledge.data"
@@ -116,24 +117,9 @@ def _read_yaml(filename: str) -> dict[Any, Any]:
     return data
 
 
-def _source_files() -> list[str]:
-    names = [p.name for p in resources.files(DATA_PACKAGE).iterdir()]
-    return sorted(n for n in names if n.startswith("sources") and n.endswith(".yaml"))
-
-
-@cache
 def all_sources() -> dict[str, Source]:
-    """Every source key of every ``sources*.yaml`` file, validated (duplicates rejected)."""
-    merged: dict[str, Source] = {}
-    for filename in _source_files():
-        for key, raw in _read_yaml(filename).items():
-            if str(key) in merged:
-                raise KnowledgeBaseError(f"{filename}: source {key!r} is defined twice")
-            try:
-                merged[str(key)] = Source.model_validate(raw)
-            except ValidationError as exc:
-                raise KnowledgeBaseError(f"{filename}: source {key!r} is invalid:\n{exc}") from None
-    return merged
+    """The project's bibliography (every ``sources*.yaml`` the loader merges)."""
+    return loader.sources()
 
 
 def iter_values(node: object, path: str = "") -> Iterator[tuple[str, Value]]:

@@ -151,3 +151,12 @@ def test_core_shell_materials_know_their_inner_density() -> None:
     for key, entry in loader.core_materials().items():
         if "shell" in entry.geometries:
             assert "core_density" in entry.properties, key
+
+
+def test_every_sources_file_is_merged_by_the_loader() -> None:
+    from importlib import resources
+
+    names = {p.name for p in resources.files(loader.DATA_PACKAGE).iterdir()}
+    assert {n for n in names if n.startswith("sources") and n.endswith(".yaml")} == set(
+        loader.SOURCE_FILES
+    )
