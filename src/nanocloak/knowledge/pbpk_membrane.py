@@ -1,0 +1,91 @@
+"""Typed, cached loader of the PBPK membrane layer's constants (``pbpk_membrane.yaml``).
+
+Each mechanism (``cd47``, ``opsonization``, ``extravasation``, ``homotypic``) has a description,
+the bibliography keys that bear on it (``evidence``), the organs whose parameters it scales and
+its constants as sourced :class:`~nanocloak.knowledge.schema.Value` s. The loader checks that
+every mechanism and constant the model expects is present, converts to the expected unit, and
+that every source and evidence key is in the bibliography.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pint
+from pydantic import ValidationError
+
+from nanocloak.errors import KnowledgeBaseError
+from nanocloak.knowledge.pbpk import _read_yaml, all_sources
+from nanocloak.knowledge.schema import Record, Value
+
+FILENAME = "pbpk_membrane.yaml"
+
+#: mechanism → constant → the unit it must convert to.
+PARAMETER_UNITS: dict[str, dict[str, str]] = {
+    "cd47": {
+        "min_factor": "dimensionless",
+        "half_density": "dimensionless",
+        "unknown_relative_density": "dimensionless",
+    },
+    "opsonization": {"bare_excess": "dimensionless"},
+    "extravasation": {"reference_diameter": "nm", "pore_diameter": "nm"},
+    "homotypic": {"enhancement": "dimensionless"},
+}
+
+MECHANISMS = tuple(PARAMETER_UNITS)
+
+
+class Mechanism(Record):
+    """One membrane mechanism: what it does, its evidence, the organs it acts on, constants."""
+
+    description: str
+    evidence: tuple[str, ...] = ()
+    organs: tuple[str, ...]
+    parameters: dict[str, Value]
+
+
+def constant(mechanism: str, name: str) -> float:
+    """Constant ``name`` of ``mechanism`` in the unit the model expects."""
+    return membrane_layer()[mechanism].parameters[name].to(PARAMETER_UNITS[mechanism][name])
+
+
+@cache
+def membrane_layer() -> dict[str, Mechanism]:
+    """Mechanisms by name, validated, unit- and source-checked."""
+    raw = _read_yaml(FILENAME)
+    missing = [m for m in MECHANISMS if m not in raw]
+    extra = [m for m in raw if m not in PARAMETER_UNITS]
+    if missing or extra:
+        raise KnowledgeBaseError(
+            f"{FILENAME}: mechanisms must be exactly {list(MECHANISMS)}; "
+            f"missing {missing}, unknown {extra}"
+        )
+    known = all_sources()
+    out: dict[str, Mechanism] = {}
+    for name, units in PARAMETER_UNITS.items():
+        try:
+            entry = Mechanism.model_validate(raw[name])
+        except ValidationError as exc:
+            raise KnowledgeBaseError(f"{FILENAME}: {name!r} is invalid:\n{exc}") from None
+        if set(entry.parameters) != set(units):
+            raise KnowledgeBaseError(
+                f"{FILENAME}: {name} needs constants {sorted(units)}; "
+                f"got {sorted(entry.parameters)}"
+            )
+        for key in entry.evidence:
+            if key not in known:
+                raise KnowledgeBaseError(f"{FILENAME}: {name}.evidence: unknown source {key!r}")
+        for key, value in entry.parameters.items():
+            if value.source not in known:
+                raise KnowledgeBaseError(
+                    f"{FILENAME}: {name}.{key}: unknown source {value.source!r}"
+                )
+            try:
+                value.to(units[key])
+            except pint.errors.PintError as exc:
+                raise KnowledgeBaseError(
+                    f"{FILENAME}: {name}.{key}: unit {value.unit!r} does not convert to "
+                    f"{units[key]!r}"
+                ) from exc
+        out[name] = entry
+    return out
