@@ -39,6 +39,14 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
+Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files (batch mode: several).")]
+GroupBy = Annotated[
+    str | None,
+    typer.Option("--group-by", help="Column splitting a long-format file into analyses."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+Report = Annotated[Path | None, typer.Option("--report", help="Also write a Markdown report.")]
+Plot = Annotated[Path | None, typer.Option("--plot", help="Also save the figures (PNG/PDF/SVG).")]
 Sheet = Annotated[
     str | None,
     typer.Option(

@@ -19,17 +19,21 @@ from nanocloak.analysis.characterization import (
     analyze_zeta_table,
 )
 from nanocloak.analysis.characterization.zeta import ZetaModel
-from nanocloak.cli.analyze import Batch, Sheet, analyze_tables, choice, emit
+from nanocloak.cli.analyze import (
+    AsJson,
+    Batch,
+    Files,
+    GroupBy,
+    Plot,
+    Report,
+    Sheet,
+    analyze_tables,
+    choice,
+    emit,
+)
 from nanocloak.errors import SpecificationError
 from nanocloak.units import magnitude_in, parse_quantity
 
-Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files, one or more.")]
-GroupBy = Annotated[
-    str | None, typer.Option("--group-by", help="Column splitting a long file into analyses.")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-Report = Annotated[Path | None, typer.Option("--report", help="Markdown report file.")]
-Plot = Annotated[Path | None, typer.Option("--plot", help="Plot file (PNG/PDF/SVG).")]
 Temperature = Annotated[str, typer.Option("--temperature", help="Temperature, e.g. '25 degC'.")]
 Viscosity = Annotated[
     str | None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, cast
 
 import typer
@@ -19,22 +18,21 @@ from nanocloak.analysis.tumor_growth import (
     endpoint_formula,
     read_growth,
 )
-from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit
+from nanocloak.cli.analyze import (
+    AsJson,
+    Files,
+    GroupBy,
+    Part,
+    Plot,
+    Report,
+    Sheet,
+    analyze_tables,
+    choice,
+    emit,
+)
 from nanocloak.results.analysis import AnalysisResult
 from nanocloak.units import parse_quantity
 
-Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files (batch mode).")]
-GroupBy = Annotated[
-    str | None,
-    typer.Option(
-        "--group-by",
-        help="Split each file by this column and analyse each part separately "
-        "(e.g. 'study'); the treatment arm is always the 'group' column.",
-    ),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
-Report = Annotated[Path | None, typer.Option(help="Write a Markdown report here.")]
-Plot = Annotated[Path | None, typer.Option(help="Write a figure here (PNG, PDF or SVG).")]
 Formula = Annotated[
     str, typer.Option(help="Caliper volume formula: 'lw2/2', 'pi/6*lw2' or 'pi/6*lwh'.")
 ]

@@ -22,7 +22,19 @@ from nanocloak.analysis.photothermal import (
     blank_rise_from_curve,
     photothermal_slope,
 )
-from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit, sheet_arg
+from nanocloak.cli.analyze import (
+    AsJson,
+    Files,
+    GroupBy,
+    Part,
+    Plot,
+    Report,
+    Sheet,
+    analyze_tables,
+    choice,
+    emit,
+    sheet_arg,
+)
 from nanocloak.errors import DataFormatError, SpecificationError, UnitError
 from nanocloak.io.tables import LabTable, read_table
 from nanocloak.results.analysis import AnalysisResult
@@ -30,14 +42,6 @@ from nanocloak.units import Quantity, magnitude_in, parse_quantity
 
 MU0 = 4e-7 * math.pi
 """Vacuum permeability (T m/A), to read a field given as μ₀H in mT."""
-
-Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files, one run each (or groups).")]
-GroupBy = Annotated[
-    str | None, typer.Option("--group-by", help="Column naming the runs of a long-format file.")
-]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-Report = Annotated[Path | None, typer.Option(help="Also write a Markdown report here.")]
-Plot = Annotated[Path | None, typer.Option(help="Also save the plots here (PNG/PDF/SVG).")]
 
 
 def pce(
@@ -88,7 +92,7 @@ def pce(
     ci_level: Annotated[float, typer.Option(help="Confidence level.", min=0.5, max=0.999)] = 0.95,
     group_by: GroupBy = None,
     sheet: Sheet = None,
-    as_json: Json = False,
+    as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
 ) -> None:
@@ -214,7 +218,7 @@ def sar(
     ci_level: Annotated[float, typer.Option(help="Confidence level.", min=0.5, max=0.999)] = 0.95,
     group_by: GroupBy = None,
     sheet: Sheet = None,
-    as_json: Json = False,
+    as_json: AsJson = False,
     report: Report = None,
     plot: Plot = None,
 ) -> None:

@@ -14,20 +14,23 @@ from nanocloak.analysis.biodistribution import (
 )
 from nanocloak.analysis.compartmental import WEIGHTINGS, fit_iv_bolus_table
 from nanocloak.analysis.nca import nca_table
-from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit
+from nanocloak.cli.analyze import (
+    AsJson,
+    Files,
+    GroupBy,
+    Part,
+    Plot,
+    Report,
+    Sheet,
+    analyze_tables,
+    choice,
+    emit,
+)
 from nanocloak.errors import SpecificationError
 from nanocloak.io.tables import read_table
 from nanocloak.results.analysis import AnalysisResult
 from nanocloak.units import parse_quantity
 
-Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files (batch mode).")]
-GroupBy = Annotated[
-    str | None,
-    typer.Option("--group-by", help="Analyse each value of this column separately (e.g. Subject)."),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
-Report = Annotated[Path | None, typer.Option(help="Write a Markdown report here.")]
-Plot = Annotated[Path | None, typer.Option(help="Write a figure here (PNG, PDF or SVG).")]
 Dose = Annotated[
     str | None,
     typer.Option(help="Dose, e.g. '150 mg' or '4 mg/kg' (default: the file's dose column)."),

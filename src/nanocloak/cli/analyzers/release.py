@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, cast
 
 import typer
@@ -21,18 +20,22 @@ from nanocloak.analysis.release.compare import Rule
 from nanocloak.analysis.release.fit import CIMethod, ModelSpec, Weighting
 from nanocloak.analysis.release.metrics import KP_THRESHOLDS, Geometry
 from nanocloak.analysis.release.tables import CONCENTRATION, LOADING_COLUMNS, RELEASE, TIME
-from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit, require_numbers
+from nanocloak.cli.analyze import (
+    AsJson,
+    Files,
+    GroupBy,
+    Part,
+    Plot,
+    Report,
+    Sheet,
+    analyze_tables,
+    choice,
+    emit,
+    require_numbers,
+)
 from nanocloak.errors import DataFormatError
 from nanocloak.results.analysis import AnalysisResult
 from nanocloak.units import parse_quantity
-
-Files = Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files, one or more.")]
-GroupBy = Annotated[
-    str | None, typer.Option("--group-by", help="Column splitting a long file into analyses.")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-Report = Annotated[Path | None, typer.Option("--report", help="Markdown report file.")]
-Plot = Annotated[Path | None, typer.Option("--plot", help="Plot file (PNG/PDF/SVG).")]
 
 
 def _models(text: str) -> tuple[ModelSpec, ...]:
