@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from nanocloak import __version__
-from nanocloak.cli import analyze, design_cmd, kb, pk_cmd
+from nanocloak.cli import analyze, design_cmd, kb, pk_cmd, validate_cmd
 from nanocloak.errors import NanocloakError
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.add_typer(kb.app, name="kb")
 app.add_typer(analyze.app, name="analyze")
+app.add_typer(validate_cmd.app, name="validate")
 app.command("design")(design_cmd.design)
 app.command("pk")(pk_cmd.pk)
 
