@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import itertools
 from collections.abc import Callable, Sequence
 from types import FunctionType, ModuleType
 from typing import Any, Literal
@@ -27,12 +26,12 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.pk import rodas
 from nanocloak.kernels.pk.model import VENOUS, PkParameters, Topology, system_matrix
-from nanocloak.kernels.pk.solve import Clock, Dose, Solution, simulate
+from nanocloak.kernels.pk.solve import Clock, Dose, Solution, dosing_segments, simulate
 from nanocloak.kernels.pk.uptake import CAPACITY, HILL
 
-FloatArray = NDArray[np.float64]
 Engine = Literal["auto", "numba", "python", "scipy"]
 METHOD = "Rodas4"
 
@@ -147,7 +146,7 @@ def simulate_fast(
     atol = 1e-10 * max(total, 1e-300) if atol_mg is None else float(atol_mg)
 
     model, new_index = _model_arrays(topology, params)
-    segments = _segments(doses, t_eval, clock, n_s)
+    segments = dosing_segments(doses, t_eval, clock, n_s)
     out = np.zeros((n_s, t_eval.size, topology.n_states))
     stats = np.zeros((n_s, 4), dtype=np.int64)
     venous = int(new_index[VENOUS])
@@ -239,34 +238,3 @@ def _model_arrays(
         cols(params.capacity_mg, cap),
     )
     return arrays, new
-
-
-def _segments(
-    doses: Sequence[Dose], t_eval: FloatArray, clock: Clock, n_s: int
-) -> tuple[NDArray[Any], ...]:
-    """Event segments exactly as :func:`~.solve.simulate` cuts them."""
-    first = min(d.time_h for d in doses)
-    cuts = {float(t_eval[0]), float(t_eval[-1])}
-    for dose in doses:
-        cuts.add(dose.time_h)
-        if dose.duration_h > 0.0:
-            cuts.add(dose.time_h + dose.duration_h)
-    edges = sorted(c for c in cuts if t_eval[0] <= c <= t_eval[-1])
-    n_seg = len(edges) - 1
-    seg_a, seg_b, seg_tref = np.zeros(n_seg), np.zeros(n_seg), np.zeros(n_seg)
-    seg_rate, seg_bolus = np.zeros((n_s, n_seg)), np.zeros((n_s, n_seg))
-    seg_lo, seg_hi = np.zeros(n_seg, dtype=np.int64), np.zeros(n_seg, dtype=np.int64)
-    for k, (a, b) in enumerate(itertools.pairwise(edges)):
-        seg_a[k], seg_b[k] = a, b
-        for dose in doses:
-            if dose.duration_h == 0.0 and dose.time_h == a:
-                seg_bolus[:, k] += dose.amount_mg
-            if dose.duration_h > 0.0 and dose.time_h <= a < dose.time_h + dose.duration_h:
-                seg_rate[:, k] += dose.amount_mg / dose.duration_h
-        started = [d.time_h for d in doses if d.time_h <= a]
-        seg_tref[k] = first if clock == "absolute" or not started else max(started)
-        last = k == n_seg - 1
-        inside = np.flatnonzero((t_eval >= a) & ((t_eval <= b) if last else (t_eval < b)))
-        seg_lo[k] = inside[0] if inside.size else 0
-        seg_hi[k] = inside[-1] + 1 if inside.size else 0
-    return seg_a, seg_b, seg_tref, seg_rate, seg_bolus, seg_lo, seg_hi

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from nanocloak.kernels.arrays import FloatArray
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.pk.uptake import (
     CAPACITY,
     CONSTANT,
@@ -39,8 +39,6 @@ from nanocloak.kernels.pk.uptake import (
     capacity_slope,
     hill_in_time,
 )
-
-FloatArray = NDArray[np.float64]
 
 ARTERIAL, VENOUS = 0, 1
 

@@ -17,16 +17,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 from scipy.sparse import csr_matrix
 
+from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.pk.model import VENOUS, PkParameters, Topology, jacobian, rhs
 
-FloatArray = NDArray[np.float64]
 Clock = Literal["per_dose", "absolute"]
 
 
@@ -124,34 +124,30 @@ def simulate(
             raise ValueError("doses must start at or after the first output time")
     total = sum(float(np.max(d.amount_mg)) for d in doses)
     atol = 1e-10 * max(total, 1e-300) if atol_mg is None else atol_mg
-    first = min(d.time_h for d in doses)
-
-    cuts = {float(t_eval[0]), float(t_eval[-1])}
-    for dose in doses:
-        cuts.add(dose.time_h)
-        if dose.duration_h > 0.0:
-            cuts.add(dose.time_h + dose.duration_h)
-    edges = sorted(c for c in cuts if t_eval[0] <= c <= t_eval[-1])
-
+    seg_a, seg_b, seg_tref, seg_rate, seg_bolus, seg_lo, seg_hi = dosing_segments(
+        doses, t_eval, clock, n_s
+    )
     y = np.zeros((n_s, topology.n_states))
     out = np.zeros((n_s, t_eval.size, topology.n_states))
     n_rhs = 0
-    for k, (a, b) in enumerate(itertools.pairwise(edges)):
-        for dose in doses:
-            if dose.duration_h == 0.0 and dose.time_h == a:
-                y[:, VENOUS] += dose.amount_mg
-        rate = np.zeros(n_s)
-        for dose in doses:
-            if dose.duration_h > 0.0 and dose.time_h <= a < dose.time_h + dose.duration_h:
-                rate += dose.amount_mg / dose.duration_h
-        started = [d.time_h for d in doses if d.time_h <= a]
-        t_ref = first if clock == "absolute" or not started else max(started)
-        last = k == len(edges) - 2
-        mask = (t_eval >= a) & ((t_eval <= b) if last else (t_eval < b))
+    for k in range(seg_a.size):
+        y[:, VENOUS] += seg_bolus[:, k]
+        lo, hi = int(seg_lo[k]), int(seg_hi[k])
         y, seg, evals = _segment(
-            topology, params, y, a, b, t_eval[mask], t_ref, rate, method, rtol, atol, batched
+            topology,
+            params,
+            y,
+            float(seg_a[k]),
+            float(seg_b[k]),
+            t_eval[lo:hi],
+            float(seg_tref[k]),
+            seg_rate[:, k],
+            method,
+            rtol,
+            atol,
+            batched,
         )
-        out[:, mask, :] = seg
+        out[:, lo:hi, :] = seg
         n_rhs += evals
     # output at a time before the first dose keeps zeros; a bolus exactly at t_eval[-1]:
     for dose in doses:
@@ -159,6 +155,42 @@ def simulate(
             out[:, -1, VENOUS] += dose.amount_mg
     dosed = sum((d.given_by(t_eval) for d in doses), np.zeros((n_s, t_eval.size)))
     return Solution(t_eval, out, dosed, n_rhs, method, rtol, atol)
+
+
+def dosing_segments(
+    doses: Sequence[Dose], t_eval: FloatArray, clock: Clock, n_s: int
+) -> tuple[NDArray[Any], ...]:
+    """Cut the time axis at every dose start and infusion end.
+
+    Returns per segment k: start and end times (h), the uptake-clock reference time (h), the
+    infusion rate (mg/h, per subject), the bolus given at its start (mg, per subject) and the
+    slice ``lo:hi`` of output times it covers (its end belongs to it only for the last one).
+    """
+    first = min(d.time_h for d in doses)
+    cuts = {float(t_eval[0]), float(t_eval[-1])}
+    for dose in doses:
+        cuts.add(dose.time_h)
+        if dose.duration_h > 0.0:
+            cuts.add(dose.time_h + dose.duration_h)
+    edges = sorted(c for c in cuts if t_eval[0] <= c <= t_eval[-1])
+    n_seg = len(edges) - 1
+    seg_a, seg_b, seg_tref = np.zeros(n_seg), np.zeros(n_seg), np.zeros(n_seg)
+    seg_rate, seg_bolus = np.zeros((n_s, n_seg)), np.zeros((n_s, n_seg))
+    seg_lo, seg_hi = np.zeros(n_seg, dtype=np.int64), np.zeros(n_seg, dtype=np.int64)
+    for k, (a, b) in enumerate(itertools.pairwise(edges)):
+        seg_a[k], seg_b[k] = a, b
+        for dose in doses:
+            if dose.duration_h == 0.0 and dose.time_h == a:
+                seg_bolus[:, k] += dose.amount_mg
+            if dose.duration_h > 0.0 and dose.time_h <= a < dose.time_h + dose.duration_h:
+                seg_rate[:, k] += dose.amount_mg / dose.duration_h
+        started = [d.time_h for d in doses if d.time_h <= a]
+        seg_tref[k] = first if clock == "absolute" or not started else max(started)
+        last = k == n_seg - 1
+        inside = np.flatnonzero((t_eval >= a) & ((t_eval <= b) if last else (t_eval < b)))
+        seg_lo[k] = inside[0] if inside.size else 0
+        seg_hi[k] = inside[-1] + 1 if inside.size else 0
+    return seg_a, seg_b, seg_tref, seg_rate, seg_bolus, seg_lo, seg_hi
 
 
 def _segment(

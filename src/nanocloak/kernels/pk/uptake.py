@@ -7,12 +7,11 @@ All rates are in 1/h. ``tau_h`` is the time on the uptake clock: time since the 
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
+
+from nanocloak.kernels.arrays import FloatArray
 
 NONE, HILL, CAPACITY, CONSTANT = 0, 1, 2, 3
 LAW_CODES = {"none": NONE, "hill": HILL, "capacity": CAPACITY, "constant": CONSTANT}
-
-FloatArray = NDArray[np.float64]
 
 
 def hill_in_time(
