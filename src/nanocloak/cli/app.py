@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from nanocloak import __version__
 from nanocloak.cli import analyze, design_cmd, kb, pk_cmd, validate_cmd
+from nanocloak.cli.commands import register_all
 from nanocloak.errors import NanocloakError
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app.add_typer(analyze.app, name="analyze")
 app.add_typer(validate_cmd.app, name="validate")
 app.command("design")(design_cmd.design)
 app.command("pk")(pk_cmd.pk)
+register_all(app)
 
 
 @app.command("version")

@@ -57,6 +57,14 @@ SOURCE_FILES = (
     "sources_manufacture.yaml",
     "sources_physics.yaml",
     "sources_pbpk.yaml",
+    "sources_calibration.yaml",
+    "sources_light.yaml",
+    "sources_treatment.yaml",
+    "sources_imaging.yaml",
+    "sources_photochem.yaml",
+    "sources_capture.yaml",
+    "sources_tumor.yaml",
+    "sources_study.yaml",
 )
 
 
