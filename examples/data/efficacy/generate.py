@@ -34,7 +34,9 @@ with open("tumor_growth.csv", "w", encoding="utf-8") as f:
     f.write("\n".join(lines) + "\n")
 
 lines = ["animal,group,time (day),event"]
-for g_index, (group, hazard) in enumerate({"Vehicle": 0.10, "Free drug": 0.05, "CM-NP": 0.025}.items()):
+for g_index, (group, hazard) in enumerate(
+    {"Vehicle": 0.10, "Free drug": 0.05, "CM-NP": 0.025}.items()
+):
     for a in range(10):
         t = rng.exponential(1.0 / hazard)
         event = int(t <= 60.0)

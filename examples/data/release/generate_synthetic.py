@@ -1,6 +1,6 @@
 """Regenerate the synthetic example files of this folder (seeded; run from the repo root).
 
-    .venv/bin/python examples/data/release/generate_synthetic.py
+.venv/bin/python examples/data/release/generate_synthetic.py
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Typed, cached loader of the PBPK membrane layer's constants (``pbpk_membrane.yaml``).
 
-Each mechanism (``cd47``, ``opsonization``, ``extravasation``, ``homotypic``) has a description,
+Each mechanism (:data:`MECHANISMS`: ``cd47``, ``opsonization``, ``extravasation``, ``homotypic``,
+``shedding``, ``epr_heterogeneity``, ``msc_homing``, ``leukocyte_adhesion``, ``platelet_cd44``,
+``injury_adhesion``, ``ligand``, ``abc``) has a description,
 the bibliography keys that bear on it (``evidence``), the organs whose parameters it scales and
 its constants as sourced :class:`~nanocloak.knowledge.schema.Value` s. The loader checks that
 every mechanism and constant the model expects is present, converts to the expected unit, and
@@ -27,9 +29,26 @@ PARAMETER_UNITS: dict[str, dict[str, str]] = {
         "half_density": "dimensionless",
         "unknown_relative_density": "dimensionless",
     },
-    "opsonization": {"bare_excess": "dimensionless"},
+    "opsonization": {"bare_excess": "dimensionless", "bare_lag_ratio": "dimensionless"},
     "extravasation": {"reference_diameter": "nm", "pore_diameter": "nm"},
     "homotypic": {"enhancement": "dimensionless"},
+    "shedding": {"half_life": "h"},
+    "epr_heterogeneity": {"sigma_ln": "dimensionless"},
+    "msc_homing": {"enhancement": "dimensionless"},
+    "leukocyte_adhesion": {"enhancement": "dimensionless", "baseline_activation": "dimensionless"},
+    "platelet_cd44": {"enhancement": "dimensionless"},
+    "injury_adhesion": {"enhancement": "dimensionless", "reinforcement": "dimensionless"},
+    "ligand": {"folate_enhancement": "dimensionless", "antibody_enhancement": "dimensionless"},
+    "abc": {
+        "immunogenicity_allogeneic": "dimensionless",
+        "immunogenicity_xenogeneic": "dimensionless",
+        "epitope_half_density": "dimensionless",
+        "epitope_hill_n": "dimensionless",
+        "igm_peak": "h",
+        "igm_decay_half_life": "h",
+        "k_max_fold": "dimensionless",
+        "lag_floor": "dimensionless",
+    },
 }
 
 MECHANISMS = tuple(PARAMETER_UNITS)

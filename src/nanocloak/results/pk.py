@@ -275,6 +275,60 @@ class PkResult:
             "solver": self.solver,
         }
 
+    def to_dataset(self) -> Any:
+        """The time courses as an ``xarray.Dataset`` with units in attrs.
+
+        Dimensions ``subject``, ``time`` (h) and ``output``; variables ``amount`` (mg),
+        ``percent_id`` (%ID), ``percent_id_per_g`` (%ID/g), ``concentration`` (µg/g) over all
+        three, ``mass`` (g) over subject × output, ``body_weight`` (kg) and ``dosed`` (mg, over
+        subject × time). Dataset attrs: species, mode, dose, schedule, conventions, solver and
+        the nanocloak version.
+        """
+        import xarray as xr
+
+        dims3 = ("subject", "time", "output")
+        variables = {
+            "amount": (dims3, self.amount_mg, "mg", "amount in the output"),
+            "percent_id": (dims3, self.percent_id(), "%ID", "percent of the dose given so far"),
+            "percent_id_per_g": (
+                dims3,
+                self.percent_id_per_g(),
+                "%ID/g",
+                "percent of the dose per gram of organ",
+            ),
+            "concentration": (dims3, self.ug_per_g(), "ug/g", "amount per organ mass"),
+            "mass": (("subject", "output"), self.mass_g, "g", "organ mass (1 L = 1 kg)"),
+            "body_weight": (("subject",), self.body_weight_kg, "kg", "body weight"),
+            "dosed": (("subject", "time"), self.dosed_mg, "mg", "dose administered so far"),
+        }
+        data_vars = {
+            name: xr.Variable(
+                dims, np.asarray(values, dtype=float), {"units": unit, "long_name": label}
+            )
+            for name, (dims, values, unit, label) in variables.items()
+        }
+        coords = {
+            "subject": ("subject", np.arange(self.n_subjects)),
+            "time": ("time", np.asarray(self.t_h, dtype=float), {"units": "h"}),
+            "output": ("output", list(self.outputs)),
+        }
+        return xr.Dataset(
+            data_vars,
+            coords=coords,
+            attrs={
+                "kind": "pk_simulation",
+                "nanocloak_version": __version__,
+                "species": self.species,
+                "mode": self.mode,
+                "dose_mg_per_kg": self.dose_mg_per_kg,
+                "schedule": self.schedule,
+                "dose_times_h": list(self.dose_times_h),
+                "infusion_h": self.infusion_h,
+                "conventions": "; ".join(self.conventions),
+                "solver": "; ".join(f"{k}={v}" for k, v in self.solver.items()),
+            },
+        )
+
     def report(self, subject: int = 0) -> str:
         """Markdown report of one subject."""
         bw = float(self.body_weight_kg[subject]) * 1000.0

@@ -5,7 +5,9 @@ Reads an observation table (``examples/validation/pk_observations.csv``; columns
 
 ``value`` rows
     An observed number (e.g. the median DE24 of a meta-analysis) against the model's prediction:
-    fold error :math:`FE = \\max(P/O, O/P)`, within 2-fold when :math:`FE \\le 2`.
+    fold error :math:`FE = \\max(P/O, O/P)`, within 2-fold when :math:`FE \\le 2`. With a
+    ``reference_scenario`` the observed number is a ratio (unit ``ratio``) and the prediction is
+    :math:`P_A/P_B` (e.g. the RBC/PEG blood half-life ratio).
 ``direction`` rows
     A published direction: the particle's quantity ``>``, ``<`` or ``~`` (within 2-fold) the
     reference scenario's, or a threshold (``observed``) when no reference scenario is given.
@@ -20,10 +22,11 @@ Scenarios
 ``base``
     :func:`~nanocloak.workflows.simulate_pk.simulate_pk` with the knowledge-base defaults (the
     Lin/Cheng particle, mostly PEGylated; the membrane layer's "no effect" reference).
-``design=PATH[;tumor=LINE][;membrane_to_core_ratio=X mg/mg]``
+``design=PATH[;tumor=LINE][;membrane_to_core_ratio=X mg/mg][;schedule=TEXT][;injury=J]``
     :func:`~nanocloak.workflows.simulate_design_pk.simulate_design_pk` of a design file (path
-    relative to the observation table), optionally on a tumour of another line or with another
-    membrane-to-core ratio.
+    relative to the observation table), optionally on a tumour of another line, with another
+    membrane-to-core ratio, a dosing schedule (``at 0, 120 h``: repeat dosing, ABC) or a vessel
+    injury J in [0, 1].
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +229,7 @@ def validate_pk(observations_path: str | Path) -> AnalysisResult:
     cache: dict[tuple[str, str, float, float], PkResult] = {}
 
     def predict(scenario: str, obs: Observation) -> float:
-        until = max(168.0, obs.time_h if math.isfinite(obs.time_h) else 0.0)
+        until = _until(obs)
         key = (scenario, obs.species, obs.dose_mg_per_kg, until)
         if key not in cache:
             cache[key] = _simulate(scenario, obs, until, path.parent)
@@ -250,6 +254,11 @@ def validate_pk(observations_path: str | Path) -> AnalysisResult:
             "provenance": obs.provenance,
         }
         predicted = predict(obs.scenario, obs)
+        if obs.kind == "value" and obs.reference_scenario:
+            predicted /= predict(obs.reference_scenario, obs)
+            common["quantity"] = f"{_label(obs)}: {_short(obs.scenario)} / " + _short(
+                obs.reference_scenario
+            )
         if obs.kind == "value":
             fe = fold_error(predicted, obs.observed)
             value_rows.append(
@@ -372,6 +381,8 @@ def _check(row: Mapping[str, str], where: str) -> None:
     if not row["scenario"]:
         raise DataFormatError(f"{where}: empty scenario")
     unit = "h" if row["quantity"] == "t_half_elimination" else "%ID"
+    if row["kind"] == "value" and row["reference_scenario"]:
+        unit = "ratio"
     if row["unit"] != unit:
         raise DataFormatError(f"{where}: {row['quantity']} is in {unit!r}, not {row['unit']!r}")
     dose = _number(row["dose_mg_per_kg"], where, "dose_mg_per_kg")
@@ -388,18 +399,47 @@ def _number(text: str, where: str, column: str) -> float:
         raise DataFormatError(f"{where}: {column} {text!r} is not a number") from None
 
 
-def _simulate(scenario: str, obs: Observation, until_h: float, folder: Path) -> PkResult:
+def predict_ratio(
+    obs: Observation,
+    folder: Path,
+    constants: Mapping[str, float] | None = None,
+    n_particles: int = 4000,
+) -> float:
+    """Predicted ratio of a value row with a reference scenario, :math:`P_A / P_B`, with
+    membrane-layer constants overridden (for calibration)."""
+    until = _until(obs)
+    frozen = tuple(sorted((constants or {}).items()))
+    a = _quantity(_simulate(obs.scenario, obs, until, folder, frozen, n_particles), obs)
+    b = _quantity(_simulate(obs.reference_scenario, obs, until, folder, frozen, n_particles), obs)
+    return a / b
+
+
+def _until(obs: Observation) -> float:
+    return max(168.0, obs.time_h if math.isfinite(obs.time_h) else 0.0)
+
+
+SCENARIO_OPTIONS = ("design", "tumor", "membrane_to_core_ratio", "schedule", "injury")
+
+
+def _simulate(
+    scenario: str,
+    obs: Observation,
+    until_h: float,
+    folder: Path,
+    constants: tuple[tuple[str, float], ...] = (),
+    n_particles: int = 4000,
+) -> PkResult:
     if scenario == "base":
-        return simulate_pk(obs.species, obs.dose_mg_per_kg, None, until_h)
+        return _base(obs.species, obs.dose_mg_per_kg, until_h)
     options: dict[str, str] = {}
     for part in scenario.split(";"):
         key, _, value = part.partition("=")
         options[key.strip()] = value.strip()
-    unknown = set(options) - {"design", "tumor", "membrane_to_core_ratio"}
+    unknown = set(options) - set(SCENARIO_OPTIONS)
     if "design" not in options or unknown:
         raise DataFormatError(
-            f"{obs.id}: scenario {scenario!r}: use 'base' or "
-            "'design=PATH[;tumor=LINE][;membrane_to_core_ratio=X mg/mg]'"
+            f"{obs.id}: scenario {scenario!r}: use 'base' or 'design=PATH[;tumor=LINE]"
+            "[;membrane_to_core_ratio=X mg/mg][;schedule=at 0, 120 h][;injury=J]'"
         )
     design_path = folder / options["design"]
     try:
@@ -411,13 +451,26 @@ def _simulate(scenario: str, obs: Observation, until_h: float, folder: Path) -> 
             "membrane_to_core_ratio"
         ]
     design = design_from_dict(data, str(design_path))
+    try:
+        injury = float(options.get("injury", "0"))
+    except ValueError:
+        raise DataFormatError(f"{obs.id}: injury {options['injury']!r} is not a number") from None
     return simulate_design_pk(
         design,
         obs.dose_mg_per_kg,
         obs.species,
         until_h,
         tumor_line=options.get("tumor") or None,
+        schedule=options.get("schedule") or None,
+        vessel_injury=injury,
+        constants=dict(constants),
+        n_particles=n_particles,
     )
+
+
+@cache
+def _base(species: str, dose_mg_per_kg: float, until_h: float) -> PkResult:
+    return simulate_pk(species, dose_mg_per_kg, None, until_h)
 
 
 def _quantity(result: PkResult, obs: Observation) -> float:

@@ -122,7 +122,9 @@ def test_multipliers_order_bare_below_coated() -> None:
     bare = multipliers([SourceInput(1.0, 1.0)], 0.0, 150.0, ACTIVE)
     coated = multipliers([SourceInput(1.0, 1.0)], 1.0, 165.0, ACTIVE)
     assert coated.res_k_max < 1.0 < bare.res_k_max
-    assert set(coated.factors) == set(MECHANISMS)
+    static = set(MECHANISMS) - {"shedding", "epr_heterogeneity", "abc"}
+    assert static <= set(coated.factors)
+    assert coated.res_k_50 == 1.0  # the no-effect lag ratio of ACTIVE
 
 
 def test_knowledge_base_constants_are_sourced_and_within_their_ranges() -> None:

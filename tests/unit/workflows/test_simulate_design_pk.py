@@ -114,3 +114,57 @@ def test_rejects_unknown_mechanisms(rbc: Design) -> None:
         simulate_design_pk(rbc, 5.0, mechanisms=("cd48",))
     with pytest.raises(SpecificationError, match="n_bins"):
         simulate_design_pk(rbc, 5.0, n_bins=0)
+
+
+# --- mechanisms of the second increment ------------------------------------------------------
+SMALL = 500
+
+
+def test_vessel_injury_raises_platelet_tumor_delivery_only() -> None:
+    spec = load_design(DESIGNS / "platelet_fe3o4_extrusion.toml")
+    intact = simulate_design_pk(spec, 5.0, n_particles=SMALL)
+    hot = simulate_design_pk(spec, 5.0, n_particles=SMALL, vessel_injury=1.0)
+    series = simulate_design_pk(
+        spec, 5.0, n_particles=SMALL, vessel_injury=([0.0, 168.0], [1.0, 1.0])
+    )
+    assert hot.metrics()["DE24_percent"] > intact.metrics()["DE24_percent"]
+    assert np.allclose(series.amount_mg, hot.amount_mg)  # a constant series is its mean
+    rbc_spec = load_design(RBC)
+    a = simulate_design_pk(rbc_spec, 5.0, n_particles=SMALL)
+    b = simulate_design_pk(rbc_spec, 5.0, n_particles=SMALL, vessel_injury=1.0)
+    assert np.array_equal(a.amount_mg, b.amount_mg)  # RBC membranes carry no adhesion receptor
+    with pytest.raises(SpecificationError, match="vessel_injury"):
+        simulate_design_pk(spec, 5.0, n_particles=SMALL, vessel_injury=1.5)
+
+
+def test_animals_draw_their_own_tumor_permeability(rbc: Design) -> None:
+    cohort = simulate_design_pk(rbc, 5.0, n_particles=SMALL, animals=5)
+    assert cohort.n_subjects == 5
+    de = [d.de24 for d in cohort.delivery]
+    assert np.all(np.diff(de) > 0.0)  # stratified quantiles, increasing permeability
+    assert np.all(cohort.mass_balance_error() < 1e-6)
+    # blood barely depends on the tumour: the systemic PK of the animals is the same
+    blood = cohort.percent_id()[:, :, cohort.outputs.index("blood")]
+    assert np.allclose(blood, blood[:1], rtol=0.02, atol=1e-3)
+    off = simulate_design_pk(
+        rbc, 5.0, n_particles=SMALL, animals=3, mechanisms=("cd47", "opsonization")
+    )
+    assert np.allclose(off.amount_mg, off.amount_mg[:1])
+
+
+def test_ligands_act_when_the_tumor_expresses_their_target() -> None:
+    data = tomllib.loads(RBC.read_text(encoding="utf-8"))
+    data["surface_modifications"] = [{"kind": "folate_lipid_insertion", "target": "FR-alpha"}]
+    spec = design_from_dict(data, "rbc_folate")
+    plain = simulate_design_pk(load_design(RBC), 5.0, n_particles=SMALL)
+    hit = simulate_design_pk(spec, 5.0, n_particles=SMALL, tumor_targets={"fr-alpha"})
+    miss = simulate_design_pk(spec, 5.0, n_particles=SMALL, tumor_targets={"HER2"})
+    assert hit.metrics()["DE24_percent"] > plain.metrics()["DE24_percent"]
+    assert np.array_equal(miss.amount_mg, plain.amount_mg)
+
+
+def test_constant_overrides_are_checked(rbc: Design) -> None:
+    with pytest.raises(SpecificationError, match="constants"):
+        simulate_design_pk(rbc, 5.0, n_particles=SMALL, constants={"cd47.nope": 1.0})
+    with pytest.raises(SpecificationError, match="animals"):
+        simulate_design_pk(rbc, 5.0, animals=0)

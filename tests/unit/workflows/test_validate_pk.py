@@ -112,15 +112,22 @@ def test_shipped_observations_load_with_sources_and_roles() -> None:
         "wilhelm2016_de_median": 0.70,
         "cheng2020_de24_median": 0.76,
         "cheng2020_de168_median": 0.35,
+        # Hu 2011 RBC/PEG ratios (biology.md 3a, unverified): 39.6/15.8 h and 29/11 %
+        "hu2011_thalf_ratio_rbc_peg": 2.51,
+        "hu2011_blood72_ratio_rbc_peg": 2.64,
     }
+    assert {r.unit for r in rows if r.kind == "value" and r.reference_scenario} == {"ratio"}
 
 
 def test_shipped_validation_runs_and_tables_hold_the_arithmetic(
     shipped: AnalysisResult, base_de24: float
 ) -> None:
     values = shipped.tables["values"]
-    assert len(values) == 3
-    assert len(shipped.tables["directions"]) == 14
+    assert len(values) == 5
+    assert len(shipped.tables["directions"]) == 17
+    ratio = next(r for r in values if r["id"] == "hu2011_blood72_ratio_rbc_peg")
+    assert ratio["unit"] == "ratio"
+    assert "/ base" in ratio["quantity"]
     wilhelm = next(r for r in values if r["id"] == "wilhelm2016_de_median")
     assert wilhelm["predicted"] == pytest.approx(base_de24, rel=1e-12)
     for row in values:

@@ -10,9 +10,15 @@ mechanism          multiplier                                 parameter
 =================  =========================================  ================================
 ``cd47``           :math:`f_{CD47}(\rho, c)` (≤ 1)            K_max of liver, spleen, lung
 ``opsonization``   :math:`f_{ops}(c)` (≥ 1)                   K_max of liver, spleen, lung
+``opsonization``   :math:`f_{lag}(c)` (≤ 1)                   K_50 of liver, spleen, lung
 ``extravasation``  :math:`f_{size}(d)`                        tumor permeability PA_C
 ``homotypic``      :math:`f_{homo}(c)` (≥ 1, own line only)   tumor K_max (K_TRES,max)
 =================  =========================================  ================================
+
+The tumour-targeting factors (MSC homing, leukocyte adhesion, platelet P-selectin–CD44 and
+injured-vessel adhesion, ligands) are in :mod:`~nanocloak.kernels.pk.targeting`, coating
+shedding in :mod:`~nanocloak.kernels.pk.shedding`, repeat-dose ABC in
+:mod:`~nanocloak.kernels.pk.immune`; :func:`multipliers` applies all static ones.
 
 ``c`` is the coating degree (covered share of the particle surface, 0–1) of a particle
 sub-population, :math:`\rho` the CD47 surface density of a membrane source relative to the RBC
@@ -27,6 +33,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from nanocloak.kernels.pk.targeting import (
+    endothelial_activation,
+    linear_coverage_factor,
+    reinforced_injury,
+)
 
 HybridRule = Literal["geometric", "arithmetic"]
 
@@ -87,6 +99,28 @@ def opsonization_factor(coverage: float, bare_excess: float = 0.0) -> float:
     if bare_excess < 0.0:
         raise ValueError(f"bare_excess must be >= 0; got {bare_excess}")
     return 1.0 + bare_excess * (1.0 - coverage)
+
+
+def opsonization_lag_factor(coverage: float, bare_lag_ratio: float = 1.0) -> float:
+    r"""Multiplier of the phagocytic K_50 (Hill-in-time lag) from fast opsonization of bare area.
+
+    .. math:: f_{lag} = 1 - (1 - \lambda)(1 - c)
+
+    The base model's lag K_50 is the time a (mostly PEGylated) particle needs before
+    phagocytes take it up at half the maximal rate; opsonins cover a bare core in minutes rather
+    than the hours of a PEGylated one (Liu 2019, Nano-Micro Lett), so its lag is shorter.
+
+    Parameters
+    ----------
+    coverage
+        Coating degree c (0–1).
+    bare_lag_ratio
+        λ, lag of a fully bare core relative to the base model's particle (0–1]; 1 = no effect.
+    """
+    _check_share(coverage, "coverage")
+    if not 0.0 < bare_lag_ratio <= 1.0:
+        raise ValueError(f"bare_lag_ratio must lie in (0, 1]; got {bare_lag_ratio}")
+    return 1.0 - (1.0 - bare_lag_ratio) * (1.0 - coverage)
 
 
 def renkin_hindrance(ratio: float) -> float:
@@ -210,11 +244,20 @@ class SourceInput:
         CD47 surface density relative to the RBC membrane's (0 when absent).
     homotypic_match
         True when the source is a cancer line and the tumor is of that line.
+    homing
+        True for a stem-cell membrane (CXCR4-type tumour homing).
+    inflammation_adhesion
+        True for a leukocyte or macrophage membrane (α4β1–VCAM-1, LFA-1–ICAM-1).
+    platelet
+        True for a platelet membrane (P-selectin–CD44, injured-vessel adhesion).
     """
 
     area_share: float
     relative_cd47: float = 0.0
     homotypic_match: bool = False
+    homing: bool = False
+    inflammation_adhesion: bool = False
+    platelet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,21 +271,60 @@ class MembraneConstants:
     pore_diameter_nm: float = math.inf
     homotypic_enhancement: float = 1.0
     hybrid_rule: HybridRule = "geometric"
+    opsonization_bare_lag_ratio: float = 1.0
+    msc_homing_enhancement: float = 1.0
+    leukocyte_enhancement: float = 1.0
+    leukocyte_baseline_activation: float = 1.0
+    platelet_cd44_enhancement: float = 1.0
+    injury_enhancement: float = 1.0
+    injury_reinforcement: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Multipliers:
     """Multipliers on base-model parameters of one particle sub-population.
 
-    ``res_k_max`` multiplies K_max of the phagocytic organs (liver, spleen, lung),
-    ``tumor_k_max`` the tumor's K_max, ``tumor_permeability`` the tumor's PA_C; ``factors``
-    names each mechanism's contribution.
+    ``res_k_max`` and ``res_k_50`` multiply K_max and K_50 of the phagocytic organs (liver,
+    spleen, lung), ``tumor_k_max`` the tumor's K_max, ``tumor_permeability`` the tumor's PA_C;
+    ``factors`` names each mechanism's contribution.
     """
 
     res_k_max: float = 1.0
     tumor_k_max: float = 1.0
     tumor_permeability: float = 1.0
     factors: dict[str, float] = field(default_factory=dict)
+    res_k_50: float = 1.0
+
+
+def res_factors(
+    sources: Sequence[SourceInput],
+    coverage: float,
+    constants: MembraneConstants = MembraneConstants(),
+) -> tuple[float, float, float, float]:
+    """Phagocytic-organ factors at coating degree ``coverage``: (CD47, opsonization on K_max,
+    opsonization lag on K_50, product on K_max).
+
+    Parameters
+    ----------
+    sources
+        The membrane's parents.
+    coverage
+        Coating degree (0–1).
+    constants
+        Mechanism constants.
+    """
+    k = constants
+    cd47 = combine_hybrid(
+        [s.area_share for s in sources],
+        [
+            cd47_factor(s.relative_cd47, coverage, k.cd47_min_factor, k.cd47_half_density)
+            for s in sources
+        ],
+        k.hybrid_rule,
+    )
+    ops = opsonization_factor(coverage, k.opsonization_bare_excess)
+    lag = opsonization_lag_factor(coverage, k.opsonization_bare_lag_ratio)
+    return cd47, ops, lag, cd47 * ops
 
 
 def multipliers(
@@ -250,11 +332,15 @@ def multipliers(
     coverage: float,
     diameter_nm: float,
     constants: MembraneConstants = MembraneConstants(),
+    *,
+    vessel_injury: float = 0.0,
+    ligand_enhancements: Sequence[float] = (),
 ) -> Multipliers:
-    """All multipliers of a sub-population with coating degree ``coverage``.
+    """All static multipliers of a sub-population with coating degree ``coverage``.
 
-    Per-source factors (CD47, homotypic) are computed as if that parent coated the particle
-    alone and combined by :func:`combine_hybrid`; opsonization and size belong to the particle.
+    Per-source factors (CD47, homotypic, MSC homing, leukocyte and platelet adhesion) are
+    computed as if that parent coated the particle alone and combined by
+    :func:`combine_hybrid`; opsonization, size and ligands belong to the particle.
 
     Parameters
     ----------
@@ -266,29 +352,68 @@ def multipliers(
         Hydrodynamic diameter of the sub-population, nm.
     constants
         Mechanism constants (defaults: no effect).
+    vessel_injury
+        J, tumour vessel injury (0–1; 0 = intact), e.g. from photothermal heating.
+    ligand_enhancements
+        h of each targeting ligand whose target the tumour expresses (each >= 1).
     """
     k = constants
     shares = [s.area_share for s in sources]
-    cd47 = combine_hybrid(
-        shares,
-        [
-            cd47_factor(s.relative_cd47, coverage, k.cd47_min_factor, k.cd47_half_density)
-            for s in sources
-        ],
-        k.hybrid_rule,
+
+    def hybrid(values: list[float]) -> float:
+        return combine_hybrid(shares, values, k.hybrid_rule)
+
+    cd47, ops, lag, _ = res_factors(sources, coverage, k)
+    homo = hybrid(
+        [homotypic_factor(s.homotypic_match, coverage, k.homotypic_enhancement) for s in sources]
     )
-    homo = combine_hybrid(
-        shares,
-        [homotypic_factor(s.homotypic_match, coverage, k.homotypic_enhancement) for s in sources],
-        k.hybrid_rule,
-    )
-    ops = opsonization_factor(coverage, k.opsonization_bare_excess)
     size = extravasation_factor(diameter_nm, k.reference_diameter_nm, k.pore_diameter_nm)
+    activation = endothelial_activation(vessel_injury, k.leukocyte_baseline_activation)
+    injury = reinforced_injury(vessel_injury, k.injury_reinforcement)
+    homing = hybrid(
+        [
+            linear_coverage_factor(coverage, k.msc_homing_enhancement if s.homing else 1.0)
+            for s in sources
+        ]
+    )
+    leukocyte = hybrid(
+        [
+            linear_coverage_factor(
+                coverage, k.leukocyte_enhancement if s.inflammation_adhesion else 1.0, activation
+            )
+            for s in sources
+        ]
+    )
+    cd44 = hybrid(
+        [
+            linear_coverage_factor(coverage, k.platelet_cd44_enhancement if s.platelet else 1.0)
+            for s in sources
+        ]
+    )
+    vessel = hybrid(
+        [
+            linear_coverage_factor(coverage, k.injury_enhancement if s.platelet else 1.0, injury)
+            for s in sources
+        ]
+    )
+    ligand = math.prod(linear_coverage_factor(coverage, h) for h in ligand_enhancements)
     return Multipliers(
         res_k_max=cd47 * ops,
-        tumor_k_max=homo,
-        tumor_permeability=size,
-        factors={"cd47": cd47, "opsonization": ops, "extravasation": size, "homotypic": homo},
+        tumor_k_max=homo * cd44 * ligand,
+        tumor_permeability=size * homing * leukocyte * vessel,
+        factors={
+            "cd47": cd47,
+            "opsonization": ops,
+            "opsonization_lag": lag,
+            "extravasation": size,
+            "homotypic": homo,
+            "msc_homing": homing,
+            "leukocyte_adhesion": leukocyte,
+            "platelet_cd44": cd44,
+            "injury_adhesion": vessel,
+            "ligand": ligand,
+        },
+        res_k_50=lag,
     )
 
 

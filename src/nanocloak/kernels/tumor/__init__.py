@@ -1,0 +1,1 @@
+"""Tumor response: growth laws, kill terms of each modality, metastasis, toxicity, endpoints."""

@@ -1,0 +1,299 @@
+"""The biology of a study group: tumor growth, intratumoral drug, body weight, metastasis, imaging.
+
+Named mechanisms and where their constants live:
+
+* **Growth** — the tumor model's law (``tumor_models.yaml``), rate × the animal's
+  ``tumor.growth_rate`` factor, capacity × ``tumor.capacity``; start volume from the study
+  (or grown from the inoculum) × ``tumor.start_volume``.
+* **Chemotherapy** — drug carried into the tumor by particles is released first order at
+  the pH-7.4 rate (``study.yaml``) raised by the tumor's acidity (protonation gate,
+  :func:`~nanocloak.kernels.release.triggers.ph_rate_multiplier`, ``tumor_response.yaml``);
+  released drug exchanges with cells and washes out
+  (:func:`~nanocloak.kernels.tumor.free_drug.tumor_drug_from_particles`); free drug given IV
+  reaches the tumor from plasma (:func:`~nanocloak.kernels.tumor.free_drug.free_drug_tumor`).
+  Released drug kills by an Emax law
+  (:func:`~nanocloak.kernels.tumor.kill.chemo_kill_rate_per_day`).
+* **Body weight** — loss driven by free-drug plasma exposure, recovery, normal gain
+  (:func:`~nanocloak.kernels.tumor.toxicity.body_weight_pct`); drug inside particles is not
+  counted as systemic free drug (a stated simplification).
+* **Metastasis** — lung nodules seeded at a rate ∝ V^α of the viable primary (Iwata).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nanocloak.domain.formulation import Design
+from nanocloak.domain.study import FreeDrug, NoAgent, Particle, StudySpec
+from nanocloak.errors import SpecificationError
+from nanocloak.kernels.arrays import FloatArray
+from nanocloak.kernels.release.triggers import ph_amplitude_for_fold, ph_rate_multiplier
+from nanocloak.kernels.tumor.free_drug import (
+    FreeDrugPk,
+    TumorDrugExchange,
+    free_drug_tumor,
+    plasma_free_drug_ug_per_ml,
+    tumor_drug_from_particles,
+)
+from nanocloak.kernels.tumor.growth import GrowthParams
+from nanocloak.kernels.tumor.kill import chemo_kill_rate_per_day
+from nanocloak.kernels.tumor.metastasis import expected_lung_nodules, poisson_nodule_count
+from nanocloak.kernels.tumor.simulate import TumorCourse, simulate_tumor
+from nanocloak.kernels.tumor.toxicity import body_weight_pct, sensitivity_from_reference
+from nanocloak.knowledge import tumor as tumor_kb
+from nanocloak.knowledge.study import cargo_release
+from nanocloak.results.pk import PkResult
+from nanocloak.workflows.simulate_pk import DoseSchedule
+
+CHEMO_DRUGS = ("doxorubicin",)
+
+
+@dataclass(frozen=True)
+class TumorBiology:
+    """Growth of a group's tumors: law, per-animal parameters, start, clearance, endpoint."""
+
+    growth: GrowthParams
+    start_mm3: FloatArray
+    clearance_per_day: float
+    endpoint_mm3: float
+    sources: dict[str, str] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DrugEffect:
+    """Continuous chemotherapy kill rate on the tumor grid (1/day), shape (n, nt)."""
+
+    kill_rate_per_day: FloatArray
+    sources: dict[str, str] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
+
+
+def model_key(name: str) -> str:
+    """Knowledge-base key of a tumor model name (``"MCF-7"`` → ``"mcf_7"``)."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    models = tumor_kb.tumor_models().models
+    if key not in models:
+        raise SpecificationError(
+            "tumor.model", name, f"a tumor model of the knowledge base: {', '.join(sorted(models))}"
+        )
+    return key
+
+
+def dose_times_h(agent: FreeDrug | Particle) -> tuple[float, ...]:
+    """Dose times (h) of an agent's schedule."""
+    return DoseSchedule.parse(agent.schedule).times_h
+
+
+def tumor_biology(spec: StudySpec, factors: dict[str, FloatArray], n: int) -> TumorBiology:
+    """Per-animal growth parameters and start volumes of the study's tumor model."""
+    key = model_key(spec.tumor.model)
+    defaults = tumor_kb.growth_defaults(key)
+    entry = tumor_kb.tumor_model(key)
+    rate = float(defaults["rate_per_day"]) * factors["tumor.growth_rate"]
+    capacity = float(defaults["capacity_mm3"]) * factors["tumor.capacity"]
+    growth = GrowthParams(law=str(defaults["law"]), rate_per_day=rate, capacity_mm3=capacity)
+    assumptions = []
+    start = float(spec.tumor.start_volume.to("mm^3").magnitude)
+    if spec.tumor.inoculation is not None:
+        cells = spec.tumor.inoculation.cells
+        days = float(spec.tumor.inoculation.days_before.to("d").magnitude)
+        implanted = float(defaults["initial_volume_mm3"]) * cells / entry.inoculum_cells.value
+        grown = simulate_tumor(
+            np.array([0.0, days]),
+            np.full(n, implanted),
+            np.zeros(n),
+            growth,
+        )
+        start_mm3 = grown.viable_mm3[:, -1] * factors["tumor.start_volume"]
+        assumptions.append(
+            f"start volume grown from {cells:.3g} inoculated cells over {days:g} days"
+        )
+    else:
+        start_mm3 = start * factors["tumor.start_volume"]
+    endpoint = (
+        float(spec.tumor.endpoint_volume.to("mm^3").magnitude)
+        if spec.tumor.endpoint_volume is not None
+        else float(defaults["endpoint_mm3"])
+    )
+    response = tumor_kb.tumor_response()
+    clearance = response.dead_tissue["clearance_rate"]
+    sources = {
+        f"tumor.{key}.doubling_time": entry.doubling_time.source,
+        f"tumor.{key}.capacity": entry.capacity.source,
+        "tumor.dead_tissue.clearance_rate": clearance.source,
+        "tumor.endpoint_volume": tumor_kb.tumor_models().common["endpoint_volume"].source,
+    }
+    return TumorBiology(
+        growth=growth,
+        start_mm3=np.asarray(start_mm3, dtype=float),
+        clearance_per_day=clearance.to("1/day"),
+        endpoint_mm3=endpoint,
+        sources=sources,
+        assumptions=assumptions,
+    )
+
+
+def free_dox_pk() -> FreeDrugPk:
+    """Mouse free-doxorubicin plasma and tumor-exchange constants (``tumor_response.yaml``)."""
+    plasma = tumor_kb.free_dox_plasma()
+    rates = tumor_kb.free_dox_tumor_rates()
+    return FreeDrugPk(
+        a_ug_per_ml_per_mg_per_kg=plasma["a"],
+        alpha_per_h=math.log(2.0) / plasma["t_half_alpha_h"],
+        b_ug_per_ml_per_mg_per_kg=plasma["b"],
+        beta_per_h=math.log(2.0) / plasma["t_half_beta_h"],
+        k_in_ml_per_g_per_h=rates["k_in"],
+        exchange=TumorDrugExchange(rates["k_out"], rates["k_on"], rates["k_off"]),
+    )
+
+
+def _emax(drug: str) -> tuple[float, float, float, dict[str, str]]:
+    chemo = tumor_kb.tumor_response().chemo[drug]
+    sources = {f"chemo.{drug}.{k}": v.source for k, v in chemo.items()}
+    return chemo["emax"].to("1/day"), chemo["ec50"].to("ug/g"), chemo["hill"].value, sources
+
+
+def intratumoral_drug(
+    spec: StudySpec,
+    agent: NoAgent | FreeDrug | Particle,
+    tumor_core_ug_per_g: FloatArray,
+    pk_t_h: FloatArray,
+    t_day: FloatArray,
+) -> DrugEffect:
+    """Chemotherapy kill rate on ``t_day`` for each animal (0 without a chemo drug)."""
+    n = tumor_core_ug_per_g.shape[0]
+    zero = DrugEffect(np.zeros((n, t_day.size)))
+    t_h = t_day * 24.0
+    if isinstance(agent, FreeDrug):
+        drug = agent.drug
+        if drug not in CHEMO_DRUGS:
+            return zero
+        dose = float(agent.dose.to("mg/kg").magnitude)
+        times = dose_times_h(agent)
+        free, bound = free_drug_tumor(
+            t_h, np.array(times), np.full(len(times), dose), free_dox_pk()
+        )
+        released = np.broadcast_to(free + bound, (n, t_h.size))
+        emax, ec50, hill, sources = _emax(drug)
+        kill = chemo_kill_rate_per_day(released, emax, ec50, hill)
+        return DrugEffect(np.asarray(kill, dtype=float), sources)
+    if not isinstance(agent, Particle) or not isinstance(agent.design, Design):
+        return zero
+    cargos = [c for c in agent.design.cargos if c.name in CHEMO_DRUGS]
+    if not cargos:
+        return zero
+    cargo = cargos[0]
+    release = cargo_release(cargo.name)
+    if release is None:
+        return zero
+    triggers = tumor_kb.tumor_response().triggers
+    ph = triggers["tumor_extracellular_ph"].value
+    pka = triggers["msn_dox_pka"].value
+    amplitude = ph_amplitude_for_fold(triggers["msn_dox_fold_ph5"].value, 5.0, pka)
+    rate = release.rate_ph74.to("1/h") * float(ph_rate_multiplier(ph, pka, amplitude))
+    grid_h = np.unique(np.concatenate([t_h, pk_t_h[pk_t_h <= t_h[-1]]]))
+    particles = np.stack([np.interp(grid_h, pk_t_h, row) for row in tumor_core_ug_per_g])
+    course = tumor_drug_from_particles(
+        grid_h,
+        particles,
+        min(cargo.per_core_mass, 1.0),
+        rate,
+        free_dox_pk().exchange,
+        releasable_fraction=release.releasable_fraction.value,
+    )
+    released = np.stack([np.interp(t_h, grid_h, row) for row in course.released_in_tumor_ug_per_g])
+    emax, ec50, hill, sources = _emax(cargo.name)
+    sources[f"release.{cargo.name}.rate_ph74"] = release.rate_ph74.source
+    sources["triggers.tumor_extracellular_ph"] = triggers["tumor_extracellular_ph"].source
+    kill = chemo_kill_rate_per_day(released, emax, ec50, hill)
+    return DrugEffect(
+        np.asarray(kill, dtype=float),
+        sources,
+        [
+            f"{cargo.name} released in the tumor at {rate:.3g} /h (pH {ph:g}; "
+            f"{release.rate_ph74.to('1/h'):.3g} /h at pH 7.4)"
+        ],
+    )
+
+
+def body_weight_percent(
+    agent: NoAgent | FreeDrug | Particle, t_day: FloatArray, n: int
+) -> FloatArray:
+    """Body weight (% of day 0) of each animal, shape (n, nt)."""
+    tox = tumor_kb.tumor_response().toxicity
+    gain = tox["weight_gain"].to("percent/day")
+    recovery = tox["recovery_rate"].to("1/day")
+    pk = free_dox_pk()
+    plasma = np.zeros(t_day.size)
+    if isinstance(agent, FreeDrug) and agent.drug in CHEMO_DRUGS:
+        times = dose_times_h(agent)
+        dose = float(agent.dose.to("mg/kg").magnitude)
+        fine = np.unique(np.concatenate([t_day, np.linspace(0.0, t_day[-1], 4000)]))
+        conc = plasma_free_drug_ug_per_ml(
+            fine * 24.0, np.array(times), np.full(len(times), dose), pk
+        )
+        weight = body_weight_pct(
+            fine,
+            conc,
+            _sensitivity(pk),
+            recovery,
+            weight_gain_pct_per_day=gain,
+        )
+        plasma_weight = np.interp(t_day, fine, weight[0])
+        return np.broadcast_to(plasma_weight, (n, t_day.size)).copy()
+    weight = body_weight_pct(t_day, plasma, 0.0, recovery, weight_gain_pct_per_day=gain)
+    return np.broadcast_to(weight[0], (n, t_day.size)).copy()
+
+
+def _sensitivity(pk: FreeDrugPk) -> float:
+    tox = tumor_kb.tumor_response().toxicity
+    reference = tox["free_dox_reference_dose"].to("mg/kg")
+    auc = pk.plasma_auc_ug_h_per_ml_per_mg_per_kg * reference
+    return sensitivity_from_reference(tox["free_dox_loss"].to("percent"), auc)
+
+
+def lung_nodules(spec: StudySpec, course: TumorCourse, rng: np.random.Generator) -> FloatArray:
+    """Visible lung nodules at the end of the study per animal (seeded Poisson counts)."""
+    key = model_key(spec.tumor.model)
+    if not tumor_kb.tumor_model(key).metastasis_to_lung:
+        return np.zeros(course.viable_mm3.shape[0])
+    meta = tumor_kb.tumor_response().metastasis
+    expected = expected_lung_nodules(
+        course.t_day,
+        course.viable_mm3,
+        meta["seeding_coefficient"].to("1/day"),
+        meta["alpha"].value,
+        detection_delay_day=meta["detection_delay"].to("day"),
+    )
+    return poisson_nodule_count(expected[:, -1], rng)
+
+
+def imaging_rows(group: str, spec: StudySpec, pk: PkResult, design: Design) -> list[dict[str, Any]]:
+    """MRI tumor darkening and fluorescence at the study's imaging times (group mean)."""
+    from nanocloak.workflows.imaging import mri_darkening
+
+    rows: list[dict[str, Any]] = []
+    times = [float(t.to("h").magnitude) for t in spec.readouts.imaging]
+    if "mri" in spec.readouts.imaging_modalities:
+        # the PBPK result's first subject: mri_darkening images one animal
+        result = mri_darkening(pk, design, times_h=times)
+        for site, values in result.percent_drop.items():
+            rows.extend(
+                {
+                    "group": group,
+                    "animal": 0,
+                    "readout": "mri_signal_drop",
+                    "site": site,
+                    "time": t,
+                    "time_unit": "h",
+                    "value": float(v),
+                    "unit": "%",
+                }
+                for t, v in zip(result.t_h, values, strict=True)
+            )
+    return rows

@@ -1,0 +1,330 @@
+"""One group of a virtual study: exposure, treatments at their times, tumor course, readouts.
+
+Study time t = 0 is the first dose. The tumor's viable and dead volume are integrated in
+segments between treatment events; at each event the animal's current tumor radius and
+particle content set the treatment's kill, applied as a surviving fraction of viable volume
+(dead volume then clears at the sourced rate, so caliper volume lags the kill as it does in
+mice). Free drug released in the tumor kills continuously (Emax).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nanocloak.domain.formulation import Design
+from nanocloak.domain.study import FreeDrug, Group, Laser, MagneticField, Particle, StudySpec
+from nanocloak.errors import SpecificationError
+from nanocloak.kernels.arrays import FloatArray
+from nanocloak.kernels.tumor.endpoints import survival_endpoint
+from nanocloak.kernels.tumor.simulate import TumorCourse, apply_kill, simulate_tumor
+from nanocloak.workflows import study_biology as bio
+from nanocloak.workflows.study_exposure import (
+    Exposure,
+    no_exposure,
+    particle_exposure,
+    pk_rows,
+)
+from nanocloak.workflows.study_treatment import TreatmentOutcome, treat_animals
+
+
+@dataclass(frozen=True, slots=True)
+class StudySettings:
+    """Numerical settings of a study run.
+
+    Attributes
+    ----------
+    step_day
+        Tumor-course output step (day).
+    n_particles
+        Particles of the manufacture model that sets the coating sub-populations.
+    thermal_step_mm, thermal_dt_s
+        Grid spacing (mm) and time step (s) of the treatment's bioheat solver.
+    """
+
+    step_day: float = 1.0 / 12.0
+    n_particles: int = 2000
+    thermal_step_mm: float = 0.5
+    thermal_dt_s: float = 10.0
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-safe settings for the provenance."""
+        return asdict(self)
+
+
+@dataclass
+class GroupOutcome:
+    """What one group produced: readout rows, endpoint rows, sources and assumptions."""
+
+    description: str
+    treatments: list[str] = field(default_factory=list)
+    series: list[dict[str, Any]] = field(default_factory=list)
+    endpoints: list[dict[str, Any]] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A treatment at a time (h after the first dose)."""
+
+    t_h: float
+    treatment: Laser | MagneticField
+    label: str
+
+
+def treatment_events(group: Group, dose_times_h: tuple[float, ...]) -> list[Event]:
+    """Every treatment × chosen dose, in time order; agent-free groups time from day 0."""
+    events = []
+    for k, treatment in enumerate(group.treatments):
+        if treatment.doses == "all":
+            chosen = list(range(len(dose_times_h)))
+        elif treatment.doses == "first":
+            chosen = [0]
+        else:
+            chosen = [d - 1 for d in treatment.doses if 1 <= d <= len(dose_times_h)]
+        after = float(treatment.after.to("h").magnitude)
+        for d in chosen:
+            name = "laser" if isinstance(treatment, Laser) else "field"
+            label = f"{name} {k + 1} after dose {d + 1}"
+            events.append(Event(dose_times_h[d] + after, treatment, label))
+    return sorted(events, key=lambda e: e.t_h)
+
+
+def describe(group: Group) -> str:
+    """One-line description of the group's agent."""
+    agent = group.agent
+    if isinstance(agent, Particle):
+        design = agent.design
+        name = design.name if isinstance(design, Design) else str(design)
+        coat = "" if agent.coating == "membrane" else f" ({agent.coating} core)"
+        return f"{name}{coat}, {agent.dose} {agent.schedule}"
+    if isinstance(agent, FreeDrug):
+        return f"free {agent.drug}, {agent.dose} {agent.schedule}"
+    return agent.label
+
+
+def particle_design(group: Group) -> Design | None:
+    """The group's particle design, or None for agent-free and free-drug groups."""
+    agent = group.agent
+    if isinstance(agent, Particle) and isinstance(agent.design, Design):
+        return agent.design
+    return None
+
+
+def simulate_group(
+    spec: StudySpec,
+    group: Group,
+    factors: dict[str, FloatArray],
+    rng: np.random.Generator,
+    settings: StudySettings,
+    tick: Callable[[str], None],
+    reference_design: Design | None = None,
+) -> GroupOutcome:
+    """Simulate every animal of ``group``.
+
+    ``reference_design`` sets the core optics when an agent-free group is irradiated (with
+    particle content 0, so only the tissue heats).
+    """
+    n = group.animals
+    until_h = spec.duration_day * 24.0
+    agent = group.agent
+    outcome = GroupOutcome(describe(group))
+    if isinstance(agent, Particle):
+        exposure = particle_exposure(spec, agent, factors, n, n_particles=settings.n_particles)
+        outcome.sources.update(exposure.sources)
+    else:
+        times = bio.dose_times_h(agent) if isinstance(agent, FreeDrug) else (0.0,)
+        exposure = no_exposure(n, until_h, times)
+    tick(f"{group.name}: biodistribution")
+    if spec.readouts.blood or spec.readouts.biodistribution:
+        hours = [float(t.to("h").magnitude) for t in spec.readouts.biodistribution]
+        rows = pk_rows(group.name, exposure, hours)
+        if not spec.readouts.blood:
+            rows = [r for r in rows if r["readout"] != "blood"]
+        outcome.series.extend(rows)
+
+    t_day = np.arange(0.0, spec.duration_day + 0.5 * settings.step_day, settings.step_day)
+    t_day[-1] = min(t_day[-1], spec.duration_day)
+    tumor = bio.tumor_biology(spec, factors, n)
+    outcome.sources.update(tumor.sources)
+    outcome.assumptions.extend(tumor.assumptions)
+    drug = bio.intratumoral_drug(spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day)
+    outcome.sources.update(drug.sources)
+    outcome.assumptions.extend(drug.assumptions)
+
+    design = particle_design(group) or reference_design
+    events = treatment_events(group, exposure.dose_times_h)
+    if events and design is None:
+        raise SpecificationError(
+            f"groups.{group.name}.treatments",
+            [e.label for e in events],
+            "a particle in the study: an agent-free group under a laser or field is heated "
+            "through the tissue alone, with the study's first particle setting the optics",
+        )
+    outcome.treatments = [e.label for e in events]
+    course, treated = _integrate(
+        t_day,
+        tumor,
+        drug.kill_rate_per_day,
+        events if design is not None else [],
+        exposure,
+        design,
+        spec,
+        settings,
+        factors["tumor.perfusion"],
+    )
+    for i in range(n):
+        tick(f"{group.name}: animal {i + 1}")
+    _record_course(outcome, group.name, spec, course, tumor.endpoint_mm3, rng)
+    _record_treatments(outcome, group.name, treated)
+    weight = bio.body_weight_percent(agent, t_day, n)
+    if spec.readouts.body_weight:
+        _record_per_animal(outcome, group.name, "body_weight", t_day, weight, "%", spec)
+        for i in range(n):
+            outcome.endpoints.append(
+                _endpoint(group.name, i, "min_body_weight", weight[i].min(), "%")
+            )
+    own = particle_design(group)
+    if spec.readouts.imaging and exposure.pk is not None and own is not None:
+        outcome.series.extend(bio.imaging_rows(group.name, spec, exposure.pk, own))
+    return outcome
+
+
+def _integrate(
+    t_day: FloatArray,
+    tumor: bio.TumorBiology,
+    kill_rate: FloatArray,
+    events: list[Event],
+    exposure: Exposure,
+    design: Design | None,
+    spec: StudySpec,
+    settings: StudySettings,
+    perfusion_factor: FloatArray,
+) -> tuple[TumorCourse, list[tuple[Event, TreatmentOutcome]]]:
+    """Tumor course on ``t_day`` with the treatments' kills applied at their times."""
+    viable, dead = tumor.start_mm3.copy(), np.zeros_like(tumor.start_mm3)
+    n = viable.size
+    viable_out = np.empty((n, t_day.size))
+    dead_out = np.empty((n, t_day.size))
+    treated: list[tuple[Event, TreatmentOutcome]] = []
+    start = 0.0
+    cuts = [e.t_h / 24.0 for e in events] + [float(t_day[-1])]
+    for cut, event in zip(cuts, [*events, None], strict=True):
+        inside = (t_day >= start) & (t_day <= cut)
+        grid = np.unique(np.concatenate([[start], t_day[inside], [cut]]))
+        if grid.size > 1:
+            rate = np.stack([np.interp(grid, t_day, row) for row in kill_rate])
+            course = simulate_tumor(
+                grid,
+                viable,
+                dead,
+                tumor.growth,
+                kill_rate_per_day=rate,
+                dead_clearance_per_day=tumor.clearance_per_day,
+            )
+            mask = np.isin(grid, t_day[inside])
+            viable_out[:, inside] = course.viable_mm3[:, mask]
+            dead_out[:, inside] = course.dead_mm3[:, mask]
+            viable, dead = course.viable_mm3[:, -1], course.dead_mm3[:, -1]
+        elif np.any(inside):
+            viable_out[:, inside] = viable[:, None]
+            dead_out[:, inside] = dead[:, None]
+        if event is not None and design is not None:
+            result = treat_animals(
+                event.treatment,
+                design,
+                exposure.tumor_mg_per_ml_at(event.t_h),
+                viable + dead,
+                spec.tumor.depth.to("mm").magnitude,
+                perfusion_factor=perfusion_factor,
+                step_mm=settings.thermal_step_mm,
+                dt_s=settings.thermal_dt_s,
+            )
+            treated.append((event, result))
+            viable, dead = apply_kill(viable, dead, result.surviving_fraction)
+            after = t_day == cut
+            viable_out[:, after] = viable[:, None]
+            dead_out[:, after] = dead[:, None]
+        start = cut
+    return TumorCourse(t_day, viable_out, dead_out), treated
+
+
+def _record_course(
+    outcome: GroupOutcome,
+    group: str,
+    spec: StudySpec,
+    course: TumorCourse,
+    endpoint_mm3: float,
+    rng: np.random.Generator,
+) -> None:
+    total = course.total_mm3
+    _record_per_animal(outcome, group, "tumor_volume", course.t_day, total, "mm^3", spec)
+    _record_per_animal(
+        outcome, group, "viable_volume", course.t_day, course.viable_mm3, "mm^3", spec
+    )
+    time, event = survival_endpoint(course.t_day, total, endpoint_mm3)
+    nodules = bio.lung_nodules(spec, course, rng) if spec.readouts.metastasis else None
+    for i in range(total.shape[0]):
+        outcome.endpoints.append(_endpoint(group, i, "final_volume", total[i, -1], "mm^3"))
+        if spec.readouts.survival:
+            outcome.endpoints.append(_endpoint(group, i, "survival_time", time[i], "d"))
+            outcome.endpoints.append(_endpoint(group, i, "event", float(event[i]), "1"))
+        if nodules is not None:
+            outcome.endpoints.append(_endpoint(group, i, "lung_nodules", nodules[i], "count"))
+
+
+def _record_per_animal(
+    outcome: GroupOutcome,
+    group: str,
+    readout: str,
+    t_day: FloatArray,
+    values: FloatArray,
+    unit: str,
+    spec: StudySpec,
+) -> None:
+    every = float(spec.readouts.caliper_every.to("d").magnitude)
+    days = np.arange(0.0, t_day[-1] + 1e-9, every) if every > 0 else t_day
+    for i in range(values.shape[0]):
+        sampled = np.interp(days, t_day, values[i])
+        outcome.series.extend(
+            {
+                "group": group,
+                "animal": i,
+                "readout": readout,
+                "site": "tumor" if "volume" in readout else "body",
+                "time": float(d),
+                "time_unit": "d",
+                "value": float(v),
+                "unit": unit,
+            }
+            for d, v in zip(days, sampled, strict=True)
+        )
+
+
+def _record_treatments(
+    outcome: GroupOutcome, group: str, treated: list[tuple[Event, TreatmentOutcome]]
+) -> None:
+    n_events = len(treated)
+    for event, result in treated:
+        outcome.series.extend(result.temperature_rows(group, event.label))
+        outcome.sources.update(result.sources)
+        outcome.assumptions.extend(result.assumptions)
+    if not n_events:
+        return
+    n = treated[0][1].surviving_fraction.size
+    for i in range(n):
+        peak = max(float(r.tumor_max_c[i]) for _, r in treated)
+        killed = 1.0 - math.prod(float(r.surviving_fraction[i]) for _, r in treated)
+        burn = any(bool(r.skin_burn[i]) for _, r in treated)
+        outcome.endpoints.append(_endpoint(group, i, "max_tumor_temperature", peak, "degC"))
+        outcome.endpoints.append(_endpoint(group, i, "tumor_damage_fraction", killed, "1"))
+        outcome.endpoints.append(_endpoint(group, i, "skin_burn", float(burn), "1"))
+
+
+def _endpoint(group: str, animal: int, name: str, value: float, unit: str) -> dict[str, Any]:
+    return {"group": group, "animal": animal, "name": name, "value": float(value), "unit": unit}
