@@ -9,7 +9,10 @@ ratios), so a virtual study reads like a real one.
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import pandas as pd
 
 from nanocloak.analysis.survival import analyze_survival
 from nanocloak.analysis.tumor_growth import analyze_tumor_growth
@@ -72,3 +75,21 @@ def compare_study(result: StudyResult, *, seed: int = 0) -> list[AnalysisResult]
             )
         )
     return out
+
+
+def estimates_table(analyses: list[AnalysisResult]) -> pd.DataFrame:
+    """Every estimate of the analyses as one table (quantity, value, unit, CI), for reports."""
+    rows = []
+    for analysis in analyses:
+        for estimate in analysis.estimates:
+            low, high = estimate.ci if estimate.ci is not None else (math.nan, math.nan)
+            rows.append(
+                {
+                    "quantity": estimate.label or estimate.name,
+                    "value": estimate.value,
+                    "unit": estimate.unit,
+                    "CI low": low,
+                    "CI high": high,
+                }
+            )
+    return pd.DataFrame(rows, columns=["quantity", "value", "unit", "CI low", "CI high"])

@@ -29,8 +29,9 @@ from nanocloak.errors import DataFormatError
 
 STORE_FILE = "study.duckdb"
 CHECKPOINTS = ".checkpoints"
-GROUP_TABLES = ("groups", "animals", "series", "endpoints")
-TABLES = (*GROUP_TABLES, "provenance")
+TABLES = ("groups", "animals", "series", "endpoints", "provenance")
+GROUP_TABLES = ("groups", "animals", "series", "endpoints", "notes")
+"""A checkpointed group also keeps its notes (sources and assumptions, for the provenance)."""
 
 
 def _write_tables(path: Path, tables: Mapping[str, pd.DataFrame]) -> None:

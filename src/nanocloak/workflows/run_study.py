@@ -37,6 +37,7 @@ from nanocloak.io.study_store import (
     save_study,
     spec_json,
 )
+from nanocloak.knowledge import loader
 from nanocloak.results.study import (
     ANIMAL_COLUMNS,
     ENDPOINT_COLUMNS,
@@ -100,8 +101,15 @@ def run_study(
         if path is not None:
             save_checkpoint(path, tables)
         parts.append(tables)
+    notes = _concat(parts, "notes")
+    sources = {
+        str(r.key): _citation(str(r.value)) for r in notes[notes["kind"] == "source"].itertuples()
+    }
+    assumptions = list(dict.fromkeys(str(v) for v in notes[notes["kind"] == "assumption"]["value"]))
     provenance = {
         "name": spec.name,
+        "sources": dict(sorted(sources.items())),
+        "assumptions": assumptions,
         "version": __version__,
         "spec_hash": digest,
         "seed": spec.seed,
@@ -120,6 +128,12 @@ def run_study(
     if checkpoints is not None:
         clear_checkpoints(checkpoints, digest)
     return result
+
+
+def _citation(key: str) -> str:
+    """A source key with its citation (the key itself when the bibliography lacks it)."""
+    source = loader.sources().get(key)
+    return key if source is None else f"{key}: {source.citation}"
 
 
 def _concat(parts: list[dict[str, pd.DataFrame]], name: str) -> pd.DataFrame:
@@ -157,11 +171,25 @@ def _group_tables(
         columns=list(GROUP_COLUMNS),
     )
     endpoints = pd.DataFrame(outcome.endpoints, columns=list(ENDPOINT_COLUMNS))
+    notes = pd.DataFrame(
+        [
+            *(
+                {"group": group.name, "kind": "source", "key": k, "value": v}
+                for k, v in sorted(outcome.sources.items())
+            ),
+            *(
+                {"group": group.name, "kind": "assumption", "key": "", "value": a}
+                for a in dict.fromkeys(outcome.assumptions)
+            ),
+        ],
+        columns=["group", "kind", "key", "value"],
+    )
     return {
         "groups": groups,
         "animals": animals,
         "series": series_frame(outcome.series),
         "endpoints": endpoints,
+        "notes": notes,
     }
 
 

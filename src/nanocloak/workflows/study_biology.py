@@ -22,8 +22,9 @@ Named mechanisms and where their constants live:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,7 +32,12 @@ from nanocloak.domain.formulation import Design
 from nanocloak.domain.study import FreeDrug, NoAgent, Particle, StudySpec
 from nanocloak.errors import SpecificationError
 from nanocloak.kernels.arrays import FloatArray
-from nanocloak.kernels.release.triggers import ph_amplitude_for_fold, ph_rate_multiplier
+from nanocloak.kernels.release.triggers import (
+    ph_amplitude_for_fold,
+    ph_rate_multiplier,
+    phase_change_gate,
+    ros_burst_fraction,
+)
 from nanocloak.kernels.tumor.free_drug import (
     FreeDrugPk,
     TumorDrugExchange,
@@ -48,6 +54,9 @@ from nanocloak.knowledge import tumor as tumor_kb
 from nanocloak.knowledge.study import cargo_release
 from nanocloak.results.pk import PkResult
 from nanocloak.workflows.simulate_pk import DoseSchedule
+
+if TYPE_CHECKING:
+    from nanocloak.workflows.study_treatment import TreatmentOutcome
 
 CHEMO_DRUGS = ("doxorubicin",)
 
@@ -71,6 +80,26 @@ class DrugEffect:
     kill_rate_per_day: FloatArray
     sources: dict[str, str] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Burst:
+    """Extra release during a treatment window: a fraction of the still-releasable drug.
+
+    Attributes
+    ----------
+    t_h, duration_h
+        Start (h after the first dose) and length (h) of the window.
+    fraction
+        Share of the releasable drug still in the particles that is freed, shape (n,).
+    mechanism
+        ``"phase-change gate"`` (heat) or ``"ROS shell rupture"`` (singlet oxygen).
+    """
+
+    t_h: float
+    duration_h: float
+    fraction: FloatArray
+    mechanism: str
 
 
 def model_key(name: str) -> str:
@@ -164,8 +193,14 @@ def intratumoral_drug(
     tumor_core_ug_per_g: FloatArray,
     pk_t_h: FloatArray,
     t_day: FloatArray,
+    bursts: Sequence[Burst] = (),
 ) -> DrugEffect:
-    """Chemotherapy kill rate on ``t_day`` for each animal (0 without a chemo drug)."""
+    """Chemotherapy kill rate on ``t_day`` for each animal (0 without a chemo drug).
+
+    ``bursts`` add release during treatment windows: a fraction f of the drug still in the
+    particles is freed over the window by a rate −ln(1 − f)/duration on top of the
+    pH-driven rate.
+    """
     n = tumor_core_ug_per_g.shape[0]
     zero = DrugEffect(np.zeros((n, t_day.size)))
     t_h = t_day * 24.0
@@ -196,13 +231,20 @@ def intratumoral_drug(
     pka = triggers["msn_dox_pka"].value
     amplitude = ph_amplitude_for_fold(triggers["msn_dox_fold_ph5"].value, 5.0, pka)
     rate = release.rate_ph74.to("1/h") * float(ph_rate_multiplier(ph, pka, amplitude))
-    grid_h = np.unique(np.concatenate([t_h, pk_t_h[pk_t_h <= t_h[-1]]]))
+    edges = [x for b in bursts for x in (b.t_h, b.t_h + b.duration_h)]
+    grid_h = np.unique(np.concatenate([t_h, pk_t_h[pk_t_h <= t_h[-1]], edges]))
+    grid_h = grid_h[grid_h <= t_h[-1]]
     particles = np.stack([np.interp(grid_h, pk_t_h, row) for row in tumor_core_ug_per_g])
+    rates = np.full((n, grid_h.size), rate)
+    for burst in bursts:
+        inside = (grid_h >= burst.t_h) & (grid_h < burst.t_h + burst.duration_h)
+        boost = -np.log1p(-np.clip(burst.fraction, 0.0, 1.0 - 1e-12)) / burst.duration_h
+        rates[:, inside] += boost[:, None]
     course = tumor_drug_from_particles(
         grid_h,
         particles,
         min(cargo.per_core_mass, 1.0),
-        rate,
+        rates,
         free_dox_pk().exchange,
         releasable_fraction=release.releasable_fraction.value,
     )
@@ -211,14 +253,50 @@ def intratumoral_drug(
     sources[f"release.{cargo.name}.rate_ph74"] = release.rate_ph74.source
     sources["triggers.tumor_extracellular_ph"] = triggers["tumor_extracellular_ph"].source
     kill = chemo_kill_rate_per_day(released, emax, ec50, hill)
-    return DrugEffect(
-        np.asarray(kill, dtype=float),
-        sources,
-        [
-            f"{cargo.name} released in the tumor at {rate:.3g} /h (pH {ph:g}; "
-            f"{release.rate_ph74.to('1/h'):.3g} /h at pH 7.4)"
-        ],
-    )
+    notes = [
+        f"{cargo.name} released in the tumor at {rate:.3g} /h (pH {ph:g}; "
+        f"{release.rate_ph74.to('1/h'):.3g} /h at pH 7.4)"
+    ]
+    notes += [
+        f"{b.mechanism} at {b.t_h:g} h frees {np.mean(b.fraction):.0%} of the drug still held"
+        for b in bursts
+    ]
+    return DrugEffect(np.asarray(kill, dtype=float), sources, notes)
+
+
+def release_bursts(
+    design: Design | None, treated: Sequence[tuple[float, float, TreatmentOutcome]]
+) -> list[Burst]:
+    """Treatment-triggered release of a group's particles.
+
+    * **Phase-change gate** — cargo in the cavity of a hollow core (gold nanocages) is held
+      by a phase-change material and freed when the tumor passes its melting point
+      (:func:`~nanocloak.kernels.release.triggers.phase_change_gate` at the hottest
+      volume-mean tumor temperature of the exposure).
+    * **ROS shell rupture** — singlet oxygen from a loaded photosensitizer breaks the membrane
+      shell (:func:`~nanocloak.kernels.release.triggers.ros_burst_fraction`).
+
+    ``treated`` holds (start h, duration h, outcome) per treatment event.
+    """
+    if design is None or not any(c.name in CHEMO_DRUGS for c in design.cargos):
+        return []
+    triggers = tumor_kb.tumor_response().triggers
+    hollow = design.core.geometry.kind in ("cage", "hollow")
+    in_cavity = any(c.location == "cavity" for c in design.cargos if c.name in CHEMO_DRUGS)
+    bursts: list[Burst] = []
+    for start_h, duration_h, outcome in treated:
+        if hollow and in_cavity and outcome.results:
+            peak = np.array([float(np.max(r.tumor_mean_c)) for r in outcome.results])
+            gate = phase_change_gate(
+                peak,
+                triggers["tetradecanol_melting_point"].to("degC"),
+                triggers["pcm_width"].to("delta_degC"),
+            )
+            bursts.append(Burst(start_h, duration_h, gate, "phase-change gate"))
+        if outcome.pdt_dose_mm is not None:
+            broken = ros_burst_fraction(outcome.pdt_dose_mm, triggers["ros_dose50"].to("mM"))
+            bursts.append(Burst(start_h, duration_h, broken, "ROS shell rupture"))
+    return bursts
 
 
 def body_weight_percent(

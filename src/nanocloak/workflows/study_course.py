@@ -178,6 +178,29 @@ def simulate_group(
         settings,
         factors["tumor.perfusion"],
     )
+    bursts = bio.release_bursts(
+        particle_design(group),
+        [(e.t_h, float(e.treatment.duration.to("h").magnitude), outcome) for e, outcome in treated],
+    )
+    if bursts:
+        # second pass: the treatments' temperatures and singlet-oxygen doses free drug; the
+        # kills of the first pass are reused (the tumor size at each treatment changes little)
+        drug = bio.intratumoral_drug(
+            spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day, bursts
+        )
+        course, treated = _integrate(
+            t_day,
+            tumor,
+            drug.kill_rate_per_day,
+            events if design is not None else [],
+            exposure,
+            design,
+            spec,
+            settings,
+            factors["tumor.perfusion"],
+            reuse=treated,
+        )
+        outcome.assumptions.extend(drug.assumptions)
     for i in range(n):
         tick(f"{group.name}: animal {i + 1}")
     _record_course(outcome, group.name, spec, course, tumor.endpoint_mm3, rng)
@@ -205,8 +228,13 @@ def _integrate(
     spec: StudySpec,
     settings: StudySettings,
     perfusion_factor: FloatArray,
+    reuse: list[tuple[Event, TreatmentOutcome]] | None = None,
 ) -> tuple[TumorCourse, list[tuple[Event, TreatmentOutcome]]]:
-    """Tumor course on ``t_day`` with the treatments' kills applied at their times."""
+    """Tumor course on ``t_day`` with the treatments' kills applied at their times.
+
+    ``reuse`` gives the outcomes of a previous pass: their kills are applied instead of
+    solving the treatments again.
+    """
     viable, dead = tumor.start_mm3.copy(), np.zeros_like(tumor.start_mm3)
     n = viable.size
     viable_out = np.empty((n, t_day.size))
@@ -234,7 +262,14 @@ def _integrate(
         elif np.any(inside):
             viable_out[:, inside] = viable[:, None]
             dead_out[:, inside] = dead[:, None]
-        if event is not None and design is not None:
+        if event is not None and reuse is not None:
+            result = reuse[len(treated)][1]
+            treated.append((event, result))
+            viable, dead = apply_kill(viable, dead, result.surviving_fraction)
+            after = t_day == cut
+            viable_out[:, after] = viable[:, None]
+            dead_out[:, after] = dead[:, None]
+        elif event is not None and design is not None:
             result = treat_animals(
                 event.treatment,
                 design,

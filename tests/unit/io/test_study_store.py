@@ -136,10 +136,14 @@ def test_checkpoints_round_trip_and_clear(tmp_path: Path) -> None:
     path = checkpoint_path(tmp_path, "f" * 64, 1)
     assert load_checkpoint(path) is None
     tables = {name: study.table(name) for name in ("groups", "animals", "series", "endpoints")}
+    tables["notes"] = pd.DataFrame(
+        {"group": ["PBS"], "kind": ["source"], "key": ["tumor.x"], "value": ["src"]}
+    )
     save_checkpoint(path, tables)
     back = load_checkpoint(path)
     assert back is not None
     assert len(back["series"]) == len(study.series)
+    assert back["notes"]["value"].tolist() == ["src"]
     clear_checkpoints(tmp_path, "f" * 64)
     assert not (tmp_path / ".checkpoints").exists()
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from nanocloak.analysis.study_compare import compare_study
+from nanocloak.analysis.study_compare import compare_study, estimates_table
 from nanocloak.cli.analyze import emit
 from nanocloak.io.study_specs import load_study_spec
 from nanocloak.io.study_store import load_study_tables
@@ -47,7 +47,7 @@ def run(
             bar.update(task, advance=1, description=what[:50])
 
         result = run_study(spec, checkpoints=out, fresh=fresh, progress=advance)
-    written = write_study(result, spec, out)
+    written = write_study(result, spec, out, comparisons=estimates_table(compare_study(result)))
     _print(result)
     for path in written:
         console.print(f"written {path}", style="dim")
