@@ -9,15 +9,15 @@ doi:10.1007/s10928-015-9432-2), which equal Phoenix WinNonlin's "best fit" λz.
 
 Reading tables and BLQ rules live in :mod:`nanocloak.analysis.nca_data`, the trapezoid rules
 in :mod:`nanocloak.analysis.nca_auc` and the λz selection in
-:mod:`nanocloak.analysis.terminal_slope`; this module derives the parameters and the result.
+:mod:`nanocloak.analysis.terminal_slope`; the derived parameters are built in
+:mod:`nanocloak.analysis.nca_parameters` and the formulas and panels in
+:mod:`nanocloak.analysis.nca_report`; this module runs the analysis and makes the result.
 """
 
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,13 +25,7 @@ import pint
 from numpy.typing import ArrayLike
 
 from nanocloak.analysis.assumed_units import with_assumed_units
-from nanocloak.analysis.nca_auc import (
-    AucMethod,
-    auc_segment,
-    integrate,
-    interpolate,
-    segment_methods,
-)
+from nanocloak.analysis.nca_auc import AucMethod, auc_segment, integrate, segment_methods
 from nanocloak.analysis.nca_data import (
     DEFAULT_DOSE_UNIT,
     DOSE_NAMES,
@@ -41,15 +35,23 @@ from nanocloak.analysis.nca_data import (
     clean_blq,
     read_concentrations,
 )
-from nanocloak.analysis.terminal_slope import LambdaZFit, best_lambda_z
-from nanocloak.errors import DataFormatError, SpecificationError
+from nanocloak.analysis.nca_parameters import (
+    Route,
+    auc_to_end_estimates,
+    dose_estimates,
+    infinity_estimates,
+    quality_warnings,
+    ratio_unit,
+    terminal_estimates,
+)
+from nanocloak.analysis.nca_report import nca_formulas, nca_panels
+from nanocloak.analysis.terminal_slope import best_lambda_z
+from nanocloak.errors import DataFormatError
 from nanocloak.io.tables import LabTable
 from nanocloak.kernels.arrays import FloatArray
-from nanocloak.plotting.series import Panel, Series
 from nanocloak.results.analysis import AnalysisResult, Estimate
-from nanocloak.units import Quantity
 
-Route = Literal["extravascular", "iv-bolus"]
+__all__ = ["Route", "c0_logslope", "nca", "nca_table", "ratio_unit"]
 
 
 def c0_logslope(time: FloatArray, conc: FloatArray) -> float | None:
@@ -65,31 +67,6 @@ def c0_logslope(time: FloatArray, conc: FloatArray) -> float | None:
     if not (c2 < c1 and c2 > 0):
         return None
     return float(math.exp(math.log(c1) - (math.log(c2) - math.log(c1)) / (t2 - t1) * t1))
-
-
-def ratio_unit(dose_unit: str, conc_unit: str, time_unit: str, per_time: bool) -> tuple[str, float]:
-    """Unit and scale factor for Dose/AUC (``per_time``, a clearance) or Dose/C (a volume).
-
-    Returns ``(unit, factor)``: a raw ratio computed in the input units times ``factor`` is in
-    ``unit``. The unit depends only on the units, never on the numbers, so it is the same for
-    every profile of a batch: volumes in L and clearances in L per ``time_unit`` (L/h with the
-    default time unit), per kg (or per m²) when the dose is per kg body weight (or per m² body
-    surface). Falls back to the literal ratio with factor 1 when the units do not make a volume.
-    """
-    try:
-        q = Quantity(1.0, dose_unit) / Quantity(1.0, conc_unit)
-        if per_time:
-            q = q / Quantity(1.0, time_unit)
-        base = f"L/{time_unit}" if per_time else "L"
-        for dim in ("", "/kg", "/m**2"):
-            candidate = base + dim
-            if q.dimensionality == Quantity(1.0, candidate).dimensionality:
-                return candidate.replace("**2", "²"), float(q.to(candidate).magnitude)
-    except (pint.errors.PintError, ValueError, TypeError, AttributeError):
-        pass
-    if per_time:
-        return f"({dose_unit})/({conc_unit}·{time_unit})", 1.0
-    return f"({dose_unit})/({conc_unit})", 1.0
 
 
 def nca(
@@ -215,7 +192,7 @@ def nca(
     ]
     if auc_end is not None:
         lam = None if fit is None else fit.lambda_z
-        est += _auc_to_end(ti, ci, tlast, auc_end, auc_method, u_auc, time_unit, lam)
+        est += auc_to_end_estimates(ti, ci, tlast, auc_end, auc_method, u_auc, time_unit, lam)
     tables: dict[str, list[dict[str, Any]]] = {}
     if fit is None:
         warnings.append(
@@ -223,11 +200,11 @@ def nca(
             "or no candidate with λz > 0; AUC∞, MRT, CL, Vz and Vss are not reported"
         )
     else:
-        est += _terminal_estimates(fit, time_unit, conc_unit)
-        est += _infinity_estimates(fit, clast, tlast, auclast, aumclast, u_auc, u_aumc, time_unit)
+        est += terminal_estimates(fit, time_unit, conc_unit)
+        est += infinity_estimates(fit, clast, tlast, auclast, aumclast, u_auc, u_aumc, time_unit)
         if dose is not None:
-            est += _dose_estimates(dose, fit, est, route, dose_unit, conc_unit, time_unit)
-        warnings += _quality_warnings(fit, est)
+            est += dose_estimates(dose, fit, est, route, dose_unit, conc_unit, time_unit)
+        warnings += quality_warnings(fit, est)
     if route == "iv-bolus" and ti.size > 1:
         rule = segment_methods(ci[:2], auc_method)[0]
         share = auc_segment(0.0, ti[1], ci[0], ci[1], rule)[0]
@@ -257,9 +234,9 @@ def nca(
         kind="nca",
         title=title,
         estimates=tuple(est),
-        formulas=_formulas(auc_method, route, blq_rules, min_points, adj_r2_factor),
+        formulas=nca_formulas(auc_method, route, blq_rules, min_points, adj_r2_factor),
         warnings=tuple(warnings),
-        panels=_panels(t, c, fit, tlast, time_unit, conc_unit, title),
+        panels=nca_panels(t, c, fit, tlast, time_unit, conc_unit, title),
         tables=tables,
         provenance={
             "route": route,
@@ -274,213 +251,6 @@ def nca(
             **(provenance or {}),
         },
     )
-
-
-def _auc_to_end(
-    t: FloatArray,
-    c: FloatArray,
-    tlast: float,
-    end: float,
-    method: AucMethod,
-    unit: str,
-    time_unit: str,
-    lambda_z: float | None,
-) -> list[Estimate]:
-    """AUClast and interpolated AUC over the interval [0, ``end``] (PKNCA auclast, aucint)."""
-    if end <= 0:
-        raise SpecificationError("auc_end", end, "a time after the dose (> 0)")
-    span = f"0–{end:g} {time_unit}"
-    inside = np.flatnonzero((t <= end) & (c > 0))
-    if inside.size == 0:
-        raise SpecificationError(
-            "auc_end",
-            f"{end:g} {time_unit}",
-            f"a time at or after the first quantifiable sample ({t[c > 0].min():g} {time_unit})"
-            if np.any(c > 0)
-            else "a profile with a quantifiable concentration",
-        )
-    last = int(inside[-1])
-    auclast = integrate(t[: last + 1], c[: last + 1], method)[0]
-    out = [
-        Estimate(
-            "auclast_end",
-            auclast,
-            unit,
-            label=f"AUClast({span})",
-            note=f"to the last quantifiable sample ≤ {end:g} {time_unit} (t = {t[last]:g})",
-        )
-    ]
-    if end <= tlast:
-        c_end = interpolate(t, c, end, method)
-        keep = t < end
-        value = integrate(np.append(t[keep], end), np.append(c[keep], c_end), method)[0]
-        note = f"C({end:g}) = {c_end:.6g} interpolated ({method})"
-    elif lambda_z is not None:
-        i = int(np.flatnonzero(t == tlast)[0])
-        clast = float(c[i])
-        value = integrate(t[: i + 1], c[: i + 1], method)[0]
-        value += clast / lambda_z * (1.0 - math.exp(-lambda_z * (end - tlast)))
-        note = "extrapolated beyond Tlast with Clast·exp(−λz(t − Tlast))"
-    else:
-        return out
-    out.append(Estimate("aucint_end", value, unit, label=f"AUCint({span})", note=note))
-    return out
-
-
-def _terminal_estimates(fit: LambdaZFit, time_unit: str, conc_unit: str) -> list[Estimate]:
-    return [
-        Estimate(
-            "lambda_z",
-            fit.lambda_z,
-            f"1/{time_unit}",
-            stderr=fit.lambda_z_se,
-            label="λz",
-            note=f"OLS of ln C on t over {fit.n_points} points",
-        ),
-        Estimate("half_life", fit.half_life, time_unit, label="t½ (terminal)"),
-        Estimate("r_squared", fit.r_squared, "", label="R² (λz)"),
-        Estimate("adj_r_squared", fit.adj_r_squared, "", label="adjusted R² (λz)"),
-        Estimate("lambda_z_n_points", float(fit.n_points), "", label="λz points"),
-        Estimate("lambda_z_time_first", fit.time_first, time_unit, label="λz first time"),
-        Estimate("lambda_z_time_last", fit.time_last, time_unit, label="λz last time"),
-        Estimate("span_ratio", fit.span_ratio, "", label="span ratio"),
-        Estimate("clast_pred", fit.clast_pred, conc_unit, label="Clast,pred"),
-    ]
-
-
-def _infinity_estimates(
-    fit: LambdaZFit,
-    clast: float,
-    tlast: float,
-    auclast: float,
-    aumclast: float,
-    u_auc: str,
-    u_aumc: str,
-    time_unit: str,
-) -> list[Estimate]:
-    out: list[Estimate] = []
-    lam = fit.lambda_z
-    for kind, cl in (("obs", clast), ("pred", fit.clast_pred)):
-        auc = auclast + cl / lam
-        aumc = aumclast + cl * tlast / lam + cl / lam**2
-        out += [
-            Estimate(f"aucinf_{kind}", auc, u_auc, label=f"AUC∞,{kind}"),
-            Estimate(
-                f"aucpext_{kind}",
-                100.0 * (auc - auclast) / auc,
-                "%",
-                label=f"% AUC extrapolated ({kind})",
-            ),
-            Estimate(f"aumcinf_{kind}", aumc, u_aumc, label=f"AUMC∞,{kind}"),
-            Estimate(f"mrt_{kind}", aumc / auc, time_unit, label=f"MRT ({kind})"),
-        ]
-    return out
-
-
-def _dose_estimates(
-    dose: float,
-    fit: LambdaZFit,
-    est: list[Estimate],
-    route: Route,
-    dose_unit: str,
-    conc_unit: str,
-    time_unit: str,
-) -> list[Estimate]:
-    suffix = "" if route == "iv-bolus" else "/F"
-    u_cl, f_cl = ratio_unit(dose_unit, conc_unit, time_unit, per_time=True)
-    u_v, f_v = ratio_unit(dose_unit, conc_unit, time_unit, per_time=False)
-    values = {e.name: e.value for e in est}
-    out: list[Estimate] = []
-    for kind in ("obs", "pred"):
-        cl = dose / values[f"aucinf_{kind}"]
-        out += [
-            Estimate(f"cl_{kind}", cl * f_cl, u_cl, label=f"CL{suffix} ({kind})"),
-            Estimate(f"vz_{kind}", cl / fit.lambda_z * f_v, u_v, label=f"Vz{suffix} ({kind})"),
-        ]
-        if route == "iv-bolus":
-            vss = cl * values[f"mrt_{kind}"] * f_v
-            out.append(Estimate(f"vss_{kind}", vss, u_v, label=f"Vss ({kind})"))
-    return out
-
-
-def _quality_warnings(fit: LambdaZFit, est: list[Estimate]) -> list[str]:
-    out = []
-    pext = next(e.value for e in est if e.name == "aucpext_obs")
-    if pext > 20.0:
-        out.append(f"AUC∞ is {pext:.1f} % extrapolated (> 20 %): report AUClast instead")
-    if fit.span_ratio < 2.0:
-        out.append(
-            f"λz span ratio {fit.span_ratio:.2f} < 2: the terminal phase spans "
-            "fewer than two half-lives"
-        )
-    if fit.r_squared < 0.9:
-        out.append(f"λz R² {fit.r_squared:.3f} < 0.9: poor terminal log-linear fit")
-    return out
-
-
-def _formulas(
-    method: AucMethod, route: Route, rules: Sequence[str], min_points: int, factor: float
-) -> tuple[str, ...]:
-    return (
-        f"AUC by {method} trapezoids: linear Δt·(C1+C2)/2; log Δt·(C2−C1)/ln(C2/C1) on "
-        "intervals where C2 < C1 and C2 > 0 (lin-up/log-down only)",
-        "AUMC: linear Δt·(C1t1+C2t2)/2; log Δt·(C2t2−C1t1)/ln(C2/C1) − Δt²·(C2−C1)/ln(C2/C1)²",
-        f"λz: OLS of ln C on t over the last k ≥ {min_points} positive samples after Tmax "
-        f"(Tmax excluded); keep λz > 0 and adjR² > max(adjR²) − {factor:g}, then most points; "
-        "adjR² = 1 − (1−R²)(n−1)/(n−2) (PKNCA / Phoenix best fit)",
-        "t½ = ln2/λz; span ratio = (t_last − t_first)/t½; Clast,pred = exp(a − λz·Tlast)",
-        "AUC∞ = AUClast + Clast/λz (obs: observed Clast; pred: Clast,pred); "
-        "%extrap = 100·(AUC∞ − AUClast)/AUC∞",
-        "AUMC∞ = AUMClast + Clast·Tlast/λz + Clast/λz²; MRT = AUMC∞/AUC∞",
-        "CL = Dose/AUC∞; Vz = CL/λz"
-        + ("; Vss = CL·MRT" if route == "iv-bolus" else " (extravascular: CL/F and Vz/F)"),
-        "C0 (IV bolus): observed at t = 0 if > 0, else exp(ln C1 − (ln C2 − ln C1)/(t2−t1)·t1) "
-        "when C2 < C1, else C1; extravascular C(0) = 0 when not sampled"
-        if route == "iv-bolus"
-        else "extravascular: C(0) = 0 when not sampled",
-        f"BLQ samples: before first quantifiable → {rules[0]}, between → {rules[1]}, after "
-        f"last → {rules[2]} ('keep' = as 0; PKNCA default keep/drop/keep); missing → dropped",
-        "Tmax = first time of Cmax; Tlast/Clast = last quantifiable sample",
-    )
-
-
-def _panels(
-    t: FloatArray,
-    c: FloatArray,
-    fit: LambdaZFit | None,
-    tlast: float,
-    time_unit: str,
-    conc_unit: str,
-    title: str,
-) -> tuple[Panel, ...]:
-    title = os.path.basename(title)  # panel titles: the file name, not its path
-    pos = c > 0
-    series = [Series(t[pos], c[pos], "observed", "points")]
-    if fit is not None:
-        series.append(Series(t[fit.mask], c[fit.mask], f"λz points (n = {fit.n_points})", "points"))
-        grid = np.linspace(fit.time_first, tlast, 50)
-        series.append(
-            Series(
-                grid,
-                np.exp(fit.intercept - fit.lambda_z * grid),
-                f"λz = {fit.lambda_z:.4g} /{time_unit}",
-                "dashed",
-            )
-        )
-    terminal = Panel(
-        tuple(series),
-        f"time ({time_unit})",
-        f"concentration ({conc_unit})",
-        f"{title}: terminal phase",
-        yscale="log",
-    )
-    linear = Panel(
-        (Series(t, c, "observed", "line"),),
-        f"time ({time_unit})",
-        f"concentration ({conc_unit})",
-        title,
-    )
-    return terminal, linear
 
 
 def nca_table(

@@ -18,20 +18,20 @@ done as it should be:
 Fit standard errors (lmfit, correlated) are propagated with ``uncertainties``. Reading,
 splitting and fitting the curve are shared with magnetic heating in
 :mod:`nanocloak.analysis.heating_curves`.
+The run's inputs are :class:`~nanocloak.analysis.photothermal_setup.PhotothermalSetup`, its
+checks :mod:`nanocloak.analysis.photothermal_checks` and the multi-power slope
+:mod:`nanocloak.analysis.photothermal_slope`; their public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
-import statsmodels.api as sm
 
 from nanocloak.analysis.heating_curves import (
-    CurveSegments,
     RelaxationFit,
     clean_curve,
     fit_relaxation,
@@ -39,32 +39,38 @@ from nanocloak.analysis.heating_curves import (
     running_mean,
     split_curve,
 )
+from nanocloak.analysis.photothermal_checks import MAX_RISE_K, TAU_AGREEMENT, run_warnings
+from nanocloak.analysis.photothermal_setup import (
+    PhotothermalSetup,
+    TmaxMethod,
+    blank_heat_w,
+    inputs_exact,
+)
+from nanocloak.analysis.photothermal_slope import photothermal_slope
 from nanocloak.analysis.uncertainty import estimate_from_ufloat, nominal, stderr, uncertain
-from nanocloak.errors import DataFormatError, SpecificationError
+from nanocloak.errors import DataFormatError
 from nanocloak.io.tables import LabTable
 from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.thermal import lumped
 from nanocloak.plotting.series import Panel, Series
 from nanocloak.results.analysis import AnalysisResult, Estimate
 
-PLATEAU_TIME_CONSTANTS = 5.0
-"""Irradiation shorter than this many τ_s has not reached the plateau (e^(−5) < 1 %)."""
-MAX_ABSORBANCE = 1.0
-"""Above this absorbance most light is absorbed in the first part of the path."""
-MAX_RISE_K = 20.0
-"""Heuristic threshold (no published source): above this rise radiative and evaporative losses
-make the linear-loss model strained (radiation h_rad ≈ 4εσT³ changes by ~25 % over 20 K near
-300 K)."""
-TAU_AGREEMENT = 0.10
-"""Heuristic threshold (no published source): heating and cooling time constants further apart
-than this (relative), and by more than 3 combined SE, disagree."""
+__all__ = [
+    "PhotothermalSetup",
+    "TmaxMethod",
+    "analyze_photothermal",
+    "analyze_photothermal_table",
+    "blank_rise_from_curve",
+    "inputs_exact",
+    "photothermal_slope",
+]
+
 OBSERVED_TMAX_POINTS = 5
 """Heuristic choice (no published source): points averaged to read T_max from the data (the
 highest running mean)."""
 FIT_ONLY_CI = "fit-only CI (I, A, Σmc taken as exact)"
 """Label of intervals that ignore the uncertainty of laser power, absorbance and heat capacity."""
 
-TmaxMethod = Literal["fit", "observed"]
 
 FORMULAS = (
     "Energy balance (lumped, linear loss): "
@@ -86,93 +92,6 @@ FORMULAS = (
     f"τ_h and τ_s differ by more than {TAU_AGREEMENT:.0%} (and 3 SE), and read the observed "
     f"T_max as the highest {OBSERVED_TMAX_POINTS}-point running mean.",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class PhotothermalSetup:
-    """What was irradiated and how; SI units, temperatures in °C.
-
-    Parameters
-    ----------
-    power_w
-        Laser power reaching the sample (W) — power, not power density.
-    absorbance
-        Decadic absorbance (OD) of the sample at the laser wavelength along the beam path.
-    heat_capacity_j_per_k
-        ``Σ mᵢcᵢ`` of what heats (J/K), e.g. 1 g water × 4.18 J g⁻¹ K⁻¹ = 4.18 J/K.
-    heat_capacity_stderr_j_per_k
-        Standard deviation of ``Σ mᵢcᵢ`` (J/K), e.g. from the pipetted volume; propagated into
-        ``hS`` and η.
-    power_stderr_w, absorbance_stderr
-        Standard errors of the laser power (W) and the absorbance, propagated into η. While
-        these and ``heat_capacity_stderr_j_per_k`` are 0 the CI of η is fit-only (and says so).
-    blank_heat_w, blank_heat_stderr_w
-        Heat from solvent and vessel at this run's power, ``Q_dis`` (W), and its standard error.
-    blank_rise_k, blank_rise_stderr_k
-        Alternatively, the steady rise of a blank (solvent only) run (K); then
-        ``Q_dis = hS ΔT_blank I / I_blank`` with this run's ``hS``.
-    blank_power_w
-        Laser power of the blank run (W); this run's power if None.
-    ambient_c
-        Temperature of the surroundings ``T_surr`` (°C); fitted as the cooling asymptote if None.
-    on_s, off_s
-        Times the laser was switched on and off (s); the first time point and the detected
-        temperature peak if None.
-    tmax
-        ``"fit"``: ``T_max`` from the heating-curve fit (the default); ``"observed"``: the highest
-        5-point running mean of the data (classical, biased low if the plateau was not reached).
-    ci_level
-        Level of the confidence intervals.
-    """
-
-    power_w: float
-    absorbance: float
-    heat_capacity_j_per_k: float
-    heat_capacity_stderr_j_per_k: float = 0.0
-    power_stderr_w: float = 0.0
-    absorbance_stderr: float = 0.0
-    blank_heat_w: float = 0.0
-    blank_heat_stderr_w: float = 0.0
-    blank_rise_k: float | None = None
-    blank_rise_stderr_k: float = 0.0
-    blank_power_w: float | None = None
-    ambient_c: float | None = None
-    on_s: float | None = None
-    off_s: float | None = None
-    tmax: TmaxMethod = "fit"
-    ci_level: float = 0.95
-
-    def __post_init__(self) -> None:
-        positive = {
-            "power": (self.power_w, "W"),
-            "heat_capacity": (self.heat_capacity_j_per_k, "J/K"),
-        }
-        for name, (value, unit) in positive.items():
-            if not (math.isfinite(value) and value > 0):
-                raise SpecificationError(
-                    name, value, f"a positive number in {unit}", "It must be measured and given."
-                )
-        if not (math.isfinite(self.absorbance) and self.absorbance > 0):
-            raise SpecificationError(
-                "absorbance",
-                self.absorbance,
-                "a positive decadic absorbance at the laser wavelength",
-                "Measure the sample's OD at the laser wavelength in the same path length.",
-            )
-        sds = {
-            "power_stderr": self.power_stderr_w,
-            "absorbance_stderr": self.absorbance_stderr,
-            "heat_capacity_stderr": self.heat_capacity_stderr_j_per_k,
-            "blank_heat_stderr": self.blank_heat_stderr_w,
-            "blank_rise_stderr": self.blank_rise_stderr_k,
-        }
-        for name, sd in sds.items():
-            if not (math.isfinite(sd) and sd >= 0):
-                raise SpecificationError(name, sd, "a standard deviation of 0 or more")
-        if self.tmax not in ("fit", "observed"):
-            raise SpecificationError("tmax", self.tmax, "'fit' or 'observed'")
-        if not 0.0 < self.ci_level < 1.0:
-            raise SpecificationError("ci_level", self.ci_level, "a level between 0 and 1")
 
 
 def blank_rise_from_curve(
@@ -238,7 +157,7 @@ def analyze_photothermal(
     hs = lumped.loss_coefficient_w_per_k(capacity, tau_s)
     power = uncertain(setup.power_w, setup.power_stderr_w)
     absorbance = uncertain(setup.absorbance, setup.absorbance_stderr)
-    blank = _blank_heat(setup, hs)
+    blank = blank_heat_w(setup, hs)
     tmax_fit = heating.asymptote
     k = min(OBSERVED_TMAX_POINTS, heat_temp.size)
     smooth = running_mean(heat_temp, k)
@@ -254,7 +173,7 @@ def analyze_photothermal(
         for m, tm in (("fit", tmax_fit), ("observed", tmax_obs))
     }
     level = setup.ci_level
-    warnings = _warnings(setup, heating, cooling, t_off - t_on, rise, eta, seg)
+    warnings = run_warnings(setup, heating, cooling, t_off - t_on, rise, eta, seg)
     fit_only = inputs_exact(setup)
     ci_kind = FIT_ONLY_CI if fit_only else "CI with the fit SEs and the input SDs of I, A, Σmc"
     if fit_only:
@@ -354,205 +273,6 @@ def analyze_photothermal_table(
     )
 
 
-def photothermal_slope(
-    runs: Sequence[AnalysisResult],
-    *,
-    through_origin: bool = False,
-    ci_level: float = 0.95,
-    title: str = "photothermal conversion efficiency (multi-power slope)",
-) -> AnalysisResult:
-    """η as the slope of ``hS ΔT_max − Q_dis`` against ``I (1 − 10^(−A))`` over several runs.
-
-    Jiang, Smith, Pinchuk, *J. Phys. Chem. C* 2013, 117, 27073 using
-    several laser powers removes the single-point errors of one run. The fit is weighted least
-    squares (statsmodels WLS, weights 1/SE² of each run's net heat when all are known, else
-    ordinary least squares); its CI uses the t distribution with n − p degrees of freedom.
-
-    Parameters
-    ----------
-    runs
-        Results of ``analyze_photothermal`` at different laser powers (or absorbances).
-    through_origin
-        Fit without an intercept (a run at zero power gives zero net heat).
-    ci_level
-        Level of the confidence interval.
-    title
-        Copied into the result.
-    """
-    needed = 2 if through_origin else 3
-    if len(runs) < needed:
-        raise SpecificationError(
-            "runs",
-            len(runs),
-            f"at least {needed} heating-cooling runs at different laser powers",
-            "Give one file or group per laser power.",
-        )
-    x = np.array([r.value("extinguished_power") for r in runs])
-    y = np.array([r.value("net_heat") for r in runs])
-    se = np.array([r["net_heat"].stderr or 0.0 for r in runs])
-    if np.ptp(x) <= 0:
-        raise SpecificationError(
-            "runs", [float(v) for v in x], "runs at different extinguished powers I(1 − 10^(−A))"
-        )
-    design = x[:, None] if through_origin else sm.add_constant(x)
-    weights = 1.0 / se**2 if np.all(se > 0) else np.ones_like(x)
-    fit = sm.WLS(y, design, weights=weights).fit()
-    slope_index = 0 if through_origin else 1
-    params, bse = np.asarray(fit.params), np.asarray(fit.bse)
-    ci = np.asarray(fit.conf_int(alpha=1 - ci_level))
-    estimates = [
-        Estimate(
-            "eta",
-            float(params[slope_index]),
-            "",
-            float(bse[slope_index]),
-            (float(ci[slope_index, 0]), float(ci[slope_index, 1])),
-            ci_level,
-            "photothermal conversion efficiency η (slope)",
-            f"{'WLS' if np.all(se > 0) else 'OLS'} slope over {len(runs)} runs",
-        ),
-    ]
-    warnings: list[str] = []
-    if not through_origin:
-        estimates.append(
-            Estimate(
-                "intercept",
-                float(params[0]),
-                "W",
-                float(bse[0]),
-                (float(ci[0, 0]), float(ci[0, 1])),
-                ci_level,
-                "intercept (net heat at zero power)",
-            )
-        )
-        if abs(params[0]) > 2 * bse[0] and abs(params[0]) > 0.02 * float(np.max(np.abs(y))):
-            warnings.append(
-                f"The intercept ({params[0]:.3g} W) differs from zero by more than 2 SE: a "
-                "power-independent heat or a mis-specified Q_dis; check the blank."
-            )
-    if float(np.max(x)) < 2 * float(np.min(x)):
-        warnings.append("The extinguished powers span less than a factor 2; the slope is weak.")
-    warnings += [f"run '{r.title}': {w}" for r in runs for w in r.warnings]
-    grid = np.linspace(0.0, float(np.max(x)) * 1.05, 50)
-    line = params[slope_index] * grid + (0.0 if through_origin else params[0])
-    panel = Panel(
-        (Series(x, y, "runs", "errorbar", se), Series(grid, line, "fit", "line")),
-        "extinguished power I(1 − 10^(−A)) (W)",
-        "hS ΔT_max − Q_dis (W)",
-        title,
-    )
-    rows = [
-        {
-            "run": r.title,
-            "I (W)": r.value("laser_power"),
-            "A": r.value("absorbance"),
-            "I(1−10^−A) (W)": float(xi),
-            "hS ΔT_max − Q_dis (W)": float(yi),
-            "SE (W)": float(si),
-            "η (run)": r.value("eta"),
-        }
-        for r, xi, yi, si in zip(runs, x, y, se, strict=True)
-    ]
-    return AnalysisResult(
-        kind="photothermal_efficiency_slope",
-        title=title,
-        estimates=tuple(estimates),
-        formulas=(
-            "Per run: net heat hS ΔT_max − Q_dis and extinguished power I (1 − 10^(−A)) from "
-            "Roper's balance with the fitted τ_s and ΔT_max.",
-            "η = slope of net heat against extinguished power"
-            + (" (line through the origin)." if through_origin else " (line with intercept)."),
-            "Weighted least squares, weights 1/SE² of the net heat (statsmodels WLS; SEs scaled "
-            f"by the residual variance); {ci_level:.0%} CI from the t distribution. Errors common "
-            "to all runs (Σmᵢcᵢ, power-meter calibration) scale every point alike and are not in "
-            "this interval.",
-        ),
-        warnings=tuple(warnings),
-        panels=(panel,),
-        tables={"runs": rows},
-        provenance={"runs": [r.title for r in runs], "through_origin": through_origin},
-    )
-
-
-def inputs_exact(setup: PhotothermalSetup) -> bool:
-    """True when laser power, absorbance and heat capacity were given without an SD."""
-    return (
-        setup.power_stderr_w == 0
-        and setup.absorbance_stderr == 0
-        and setup.heat_capacity_stderr_j_per_k == 0
-    )
-
-
-def _blank_heat(setup: PhotothermalSetup, hs: Any) -> Any:
-    if setup.blank_rise_k is None:
-        return uncertain(setup.blank_heat_w, setup.blank_heat_stderr_w)
-    blank_power = setup.blank_power_w or setup.power_w
-    rise = uncertain(setup.blank_rise_k, setup.blank_rise_stderr_k)
-    return hs * rise * (setup.power_w / blank_power)
-
-
-def _warnings(
-    setup: PhotothermalSetup,
-    heating: RelaxationFit,
-    cooling: RelaxationFit,
-    irradiation_s: float,
-    rise: Any,
-    eta: Any,
-    seg: CurveSegments,
-) -> list[str]:
-    out: list[str] = []
-    tau = nominal(cooling.tau_s)
-    reached = irradiation_s / tau
-    if reached < PLATEAU_TIME_CONSTANTS:
-        fraction = -math.expm1(-reached)
-        if setup.tmax == "observed":
-            out.append(
-                f"Plateau not reached: irradiated {irradiation_s:.0f} s = {reached:.2f} τ_s "
-                f"(< {PLATEAU_TIME_CONSTANTS:g} τ_s); the observed T_max holds only about "
-                f"{fraction:.0%} of the steady rise, so η is biased low. Use tmax='fit' or "
-                "irradiate longer."
-            )
-        else:
-            out.append(
-                f"Plateau not reached: irradiated {irradiation_s:.0f} s = {reached:.2f} τ_s "
-                f"(< {PLATEAU_TIME_CONSTANTS:g} τ_s); ΔT_max is extrapolated by the heating fit."
-            )
-    if setup.absorbance > MAX_ABSORBANCE:
-        out.append(
-            f"Absorbance {setup.absorbance:g} > {MAX_ABSORBANCE:g}: most light is absorbed near "
-            "the entry window, 1 − 10^(−A) is insensitive to A, and an extinction measured in a "
-            "spectrometer may include scattering; dilute the sample."
-        )
-    rise_k = nominal(rise)
-    if rise_k > MAX_RISE_K:
-        out.append(
-            f"Temperature rise {rise_k:.1f} K > {MAX_RISE_K:g} K: radiative and evaporative "
-            "losses grow faster than linearly, straining the lumped linear-loss model; lower the "
-            "power or concentration."
-        )
-    th, tc = heating.tau_s, cooling.tau_s
-    diff = abs(nominal(th) - nominal(tc))
-    combined = math.hypot(stderr(th), stderr(tc))
-    if diff > TAU_AGREEMENT * nominal(tc) and diff > 3 * combined:
-        out.append(
-            f"Heating and cooling time constants disagree (τ_h = {nominal(th):.0f} s, "
-            f"τ_s = {nominal(tc):.0f} s): the lumped model (one τ) does not hold — check "
-            "stirring, evaporation, thermocouple position and the laser-on/off times."
-        )
-    cooling_span = cooling.span_s / tau
-    if setup.ambient_c is None and cooling_span < 2.0:
-        out.append(
-            f"Cooling recorded for only {cooling_span:.1f} τ_s with T_surr fitted: T_surr and τ_s "
-            "are strongly correlated; record longer or give the ambient temperature."
-        )
-    value = nominal(eta)
-    if not 0.0 < value <= 1.0:
-        out.append(f"η = {value:.3g} lies outside (0, 1]: check power, absorbance and Q_dis.")
-    if not (heating.errors_ok and cooling.errors_ok):
-        out.append("A fit could not estimate its covariance; standard errors are missing.")
-    return out
-
-
 def _panels(
     t: FloatArray, temp: FloatArray, heating: RelaxationFit, cooling: RelaxationFit, title: str
 ) -> tuple[Panel, ...]:
@@ -586,12 +306,3 @@ def _panels(
         "cooling (Roper plot)",
     )
     return (curve, roper)
-
-
-__all__ = [
-    "PhotothermalSetup",
-    "analyze_photothermal",
-    "analyze_photothermal_table",
-    "blank_rise_from_curve",
-    "photothermal_slope",
-]

@@ -54,6 +54,8 @@ Sheet = Annotated[
     ),
 ]
 """The ``--sheet`` option every analyze command offers (ignored for CSV/TSV files)."""
+CiLevel = Annotated[float, typer.Option(help="Confidence level.", min=0.5, max=0.999)]
+"""A ``--ci-level`` option bounded to [0.5, 0.999]."""
 
 T = TypeVar("T", bound=str)
 Outcome = AnalysisResult | Sequence[AnalysisResult]

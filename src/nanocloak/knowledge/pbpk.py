@@ -4,7 +4,15 @@ Reads ``pbpk_physiology.yaml`` (species physiology) and ``pbpk_nanoparticle.yaml
 (nanoparticle-generic distribution, uptake, excretion and tumor defaults) with
 ``importlib.resources``, validates every number as a :class:`~nanocloak.knowledge.schema.Value`,
 checks that each value converts to the unit the model expects, and that every source key exists
-in ``sources.yaml``, ``sources_manufacture.yaml`` or ``sources_pbpk.yaml``.
+in the project's bibliography (every ``sources*.yaml``).
+
+Two parameter sets
+------------------
+``pbpk_nanoparticle.yaml`` holds the **calibrated** base model (the default): the values fitted by
+``examples/calibration/pbpk/fit_base_model.py`` replace the published code defaults they were
+started from. Its ``published`` block keeps those published values;
+``nanoparticle_defaults("published")`` overlays them, so the ``reference`` mode can reproduce the
+published code's curves.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from nanocloak.knowledge.schema import Record, Source, Value
 DATA_PACKAGE = "nanocloak.knowledge.data"
 
 UptakeLaw = Literal["hill", "capacity", "constant", "none"]
+ParameterSet = Literal["calibrated", "published"]
 UptakeSite = Literal["tissue", "blood"]
 
 #: The unit each field must convert to (the kernel's canonical units: h, mg, L, kg).
@@ -129,7 +138,7 @@ def all_sources() -> dict[str, Source]:
 
 @cache
 def physiology() -> dict[str, SpeciesPhysiology]:
-    """Species physiology by id (``mouse``, ``rat``), validated and source-checked."""
+    """Species physiology by id (``mouse``, ``rat``, ``human``), validated and source-checked."""
     out: dict[str, SpeciesPhysiology] = {}
     for key, raw in _read_yaml("pbpk_physiology.yaml").items():
         try:
@@ -154,11 +163,72 @@ def physiology() -> dict[str, SpeciesPhysiology]:
     return out
 
 
+#: Fields of an organ (or the tumor) that the ``published`` block may hold.
+OVERRIDABLE = frozenset(
+    {"partition", "permeability", "k_max", "k_50", "hill_n", "k_release", "capacity"}
+)
+
+
 @cache
-def nanoparticle_defaults() -> NanoparticleDefaults:
-    """Nanoparticle-generic defaults (Cheng-2020 code), validated and source-checked."""
+def published_overrides() -> dict[str, Value]:
+    """The published values that calibration replaced, keyed ``"<organ>.<field>"``.
+
+    Read from the ``published`` block of ``pbpk_nanoparticle.yaml`` (organs and ``tumor``);
+    every key must name an organ of the calibrated set and an overridable field.
+    """
+    block = _read_yaml("pbpk_nanoparticle.yaml").get("published") or {}
+    if not isinstance(block, dict):
+        raise KnowledgeBaseError("pbpk_nanoparticle.yaml: 'published' must be a mapping")
+    calibrated = nanoparticle_defaults("calibrated")
+    groups: dict[str, Any] = {**(block.get("organs") or {}), "tumor": block.get("tumor") or {}}
+    extra = set(block) - {"organs", "tumor"}
+    if extra:
+        raise KnowledgeBaseError(f"pbpk_nanoparticle.yaml: unknown published keys {sorted(extra)}")
+    out: dict[str, Value] = {}
+    for organ, fields in groups.items():
+        if organ != "tumor" and organ not in calibrated.organs:
+            raise KnowledgeBaseError(f"pbpk_nanoparticle.yaml: published organ {organ!r} unknown")
+        for field, raw in (fields or {}).items():
+            if field not in OVERRIDABLE:
+                raise KnowledgeBaseError(
+                    f"pbpk_nanoparticle.yaml: published.{organ}.{field} is not one of "
+                    f"{sorted(OVERRIDABLE)}"
+                )
+            try:
+                out[f"{organ}.{field}"] = Value.model_validate(raw)
+            except ValidationError as exc:
+                raise KnowledgeBaseError(
+                    f"pbpk_nanoparticle.yaml: published.{organ}.{field} is invalid:\n{exc}"
+                ) from None
+    known = all_sources()
+    for key, value in out.items():
+        if value.source not in known:
+            raise KnowledgeBaseError(f"published.{key}: unknown source {value.source!r}")
+    return out
+
+
+@cache
+def nanoparticle_defaults(parameter_set: ParameterSet = "calibrated") -> NanoparticleDefaults:
+    """Nanoparticle-generic defaults, validated and source-checked.
+
+    Parameters
+    ----------
+    parameter_set
+        ``"calibrated"`` (default): the base model as calibrated in the repository (module
+        docstring). ``"published"``: the Cheng-2020 code defaults and G1 tumor medians, i.e. the
+        calibrated set with the ``published`` block laid over it (for ``mode="reference"``).
+    """
+    if parameter_set not in ("calibrated", "published"):
+        raise KnowledgeBaseError(f"unknown parameter set {parameter_set!r}")
+    raw = _read_yaml("pbpk_nanoparticle.yaml")
+    raw.pop("published", None)
+    if parameter_set == "published":
+        for key, value in published_overrides().items():
+            where, field = key.split(".")
+            target = raw["tumor"] if where == "tumor" else raw["organs"][where]
+            target[field] = value.model_dump(exclude_defaults=True)
     try:
-        entry = NanoparticleDefaults.model_validate(_read_yaml("pbpk_nanoparticle.yaml"))
+        entry = NanoparticleDefaults.model_validate(raw)
     except ValidationError as exc:
         raise KnowledgeBaseError(f"pbpk_nanoparticle.yaml is invalid:\n{exc}") from None
     for name, organ in (*entry.organs.items(), ("tumor", entry.tumor)):
@@ -182,6 +252,8 @@ def iter_pbpk_values() -> Iterator[tuple[str, Value]]:
     for key, entry in physiology().items():
         yield from _values(f"pbpk_physiology.{key}", entry)
     yield from _values("pbpk_nanoparticle", nanoparticle_defaults())
+    for key, value in published_overrides().items():
+        yield f"pbpk_nanoparticle.published.{key}", value
 
 
 def _values(path: str, model: Record) -> Iterator[tuple[str, Value]]:

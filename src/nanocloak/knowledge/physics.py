@@ -161,6 +161,11 @@ def _load(filename: str, model: type[RecordT]) -> RecordT:
     return record
 
 
+def load_record(filename: str, model: type[RecordT]) -> RecordT:
+    """Load a knowledge-base YAML file as ``model``, every value's unit and source checked."""
+    return _load(filename, model)
+
+
 @cache
 def tissue_properties() -> TissueProperties:
     """Tissue optics, heat and damage constants (validated, sources checked)."""

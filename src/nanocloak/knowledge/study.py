@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge.physics import _load
+from nanocloak.knowledge.physics import load_record
 from nanocloak.knowledge.schema import Record, Value
 
 STUDY_FILE = "study.yaml"
@@ -18,16 +18,23 @@ class CargoRelease(Record):
     releasable_fraction: Value
 
 
+class SirnaDelivery(Record):
+    """How delivered siRNA sets the depth of knockdown."""
+
+    half_effect_tumor: Value
+
+
 class StudyConstants(Record):
     """Everything in ``study.yaml``."""
 
     release: dict[str, CargoRelease]
+    sirna: SirnaDelivery
 
 
 @cache
 def study_constants() -> StudyConstants:
     """The study constants (validated, sources checked)."""
-    return _load(STUDY_FILE, StudyConstants)
+    return load_record(STUDY_FILE, StudyConstants)
 
 
 def cargo_release(cargo: str) -> CargoRelease | None:

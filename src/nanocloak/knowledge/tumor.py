@@ -33,6 +33,7 @@ class TumorModel(Record):
     capacity: Value
     inoculum_cells: Value
     metastasis_to_lung: bool = False
+    immunocompetent_host: bool
 
 
 class TumorModels(Record):

@@ -25,7 +25,12 @@ from nanocloak.kernels.manufacture.assembly import (
     extrusion,
     sonication,
 )
-from nanocloak.kernels.manufacture.coating import coat, draw_events, vesicle_availability
+from nanocloak.kernels.manufacture.coating import (
+    coat,
+    draw_events,
+    membrane_pieces_per_particle,
+    productive_events,
+)
 from nanocloak.kernels.manufacture.geometry import lognormal_moment, population_midplane_area_nm2
 from nanocloak.kernels.manufacture.loading import LoadingContent, loading_content
 from nanocloak.kernels.manufacture.membrane_need import (
@@ -269,11 +274,15 @@ def evaluate(
         draw.method("coating", "patch_spread_concentration"),
         rng,
     )
+    pieces = membrane_pieces_per_particle(
+        need.excess_ratio, float(areas.mean()), outcome.vesicle_median_nm, outcome.vesicle_gsd
+    )
     coating = coat(
-        outcome.events_when_plentiful * vesicle_availability(need.excess_ratio),
+        productive_events(pieces, outcome.capture_intensity),
         areas,
         supplied,
         outcome.reseal_probability,
+        draw.method("coating", "patch_jamming_coverage"),
         draws,
     )
     threshold = draw.physics("individual_uptake_threshold", "dimensionless")

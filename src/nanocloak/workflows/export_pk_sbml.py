@@ -1,8 +1,9 @@
 """``export_pk_sbml``: the PBPK model of one subject as SBML, for other SBML tools.
 
 Builds the same topology and kernel parameters as
-:func:`~nanocloak.workflows.simulate_pk.simulate_pk` (knowledge-base defaults, overrides,
-body-weight scaling) and writes them with :func:`nanocloak.io.sbml.to_sbml`. What the SBML
+:func:`~nanocloak.workflows.simulate_pk.simulate_pk`, through its public
+:func:`~nanocloak.workflows.simulate_pk.build_model` (knowledge-base defaults, overrides,
+body-weight scaling), and writes them with :func:`nanocloak.io.sbml.to_sbml`. What the SBML
 holds, and what it leaves out (repeated dosing, infusions, the per-dose clock), is listed in
 :mod:`nanocloak.io.sbml`.
 """
@@ -16,54 +17,32 @@ import numpy as np
 from nanocloak.errors import SpecificationError
 from nanocloak.io.sbml import to_sbml
 from nanocloak.kernels.pk.model import PkParameters, Topology
-from nanocloak.kernels.pk.uptake import LAW_CODES
-from nanocloak.knowledge import pbpk
-from nanocloak.workflows import simulate_pk as sim
+from nanocloak.workflows.simulate_pk import Mode, ParamValue, build_model
 
 
 def pk_model(
     species: str = "mouse",
-    params: Mapping[str, sim.ParamValue] | None = None,
+    params: Mapping[str, ParamValue] | None = None,
     *,
-    mode: sim.Mode = "physiological",
+    mode: Mode = "physiological",
     uptake_laws: Mapping[str, str] | None = None,
 ) -> tuple[Topology, PkParameters, dict[str, float]]:
     """Topology, kernel parameters (one subject) and resolved parameter values.
 
-    Parameters are resolved exactly as :func:`~nanocloak.workflows.simulate_pk.simulate_pk`
-    resolves them (same keys, units and checks).
+    Parameters are resolved by :func:`~nanocloak.workflows.simulate_pk.build_model`, exactly
+    as :func:`~nanocloak.workflows.simulate_pk.simulate_pk` resolves them (same keys, units
+    and checks).
     """
-    if mode not in ("physiological", "reference"):
-        raise SpecificationError("mode", mode, "'physiological' or 'reference'")
-    physiology = pbpk.physiology()
-    if species not in physiology:
-        raise SpecificationError("species", species, f"one of {sorted(physiology)}")
-    species_kb = physiology[species]
-    organs = tuple(
-        o
-        for o in sim.ORGAN_ORDER
-        if (o in species_kb.organs or o == "tumor")
-        and not (mode == "reference" and o in species_kb.reference_omit)
-    )
-    defaults = sim._defaults(species, organs)
-    laws = sim._laws(organs, uptake_laws)
-    values = sim._resolve(defaults, dict(params or {}), 0)
-    topology = Topology(
-        organs=organs,
-        portal=tuple(o in sim.PORTAL for o in organs),
-        uptake_from_blood=tuple(sim._nanoparticle(o).uptake_site == "blood" for o in organs),
-        uptake_law=tuple(LAW_CODES[laws[o]] for o in organs),
-    )
-    kernel, _ = sim._kernel_parameters(topology, [values], mode)
-    return topology, kernel, values
+    model = build_model(species, dict(params or {}), mode=mode, uptake_laws=uptake_laws)
+    return model.topology, model.parameters, model.values[0]
 
 
 def export_pk_sbml(
     species: str = "mouse",
     dose_mg_per_kg: float = 5.0,
-    params: Mapping[str, sim.ParamValue] | None = None,
+    params: Mapping[str, ParamValue] | None = None,
     *,
-    mode: sim.Mode = "physiological",
+    mode: Mode = "physiological",
     uptake_laws: Mapping[str, str] | None = None,
 ) -> str:
     """SBML (L3V2) text of the PBPK model after one IV bolus of ``dose_mg_per_kg`` at t = 0.

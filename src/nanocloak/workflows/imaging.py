@@ -9,8 +9,9 @@
   the core size, so formulations that put different amounts of iron in the tumor give different
   numbers.
 * :func:`thermal_image` — an axisymmetric skin temperature → IR-camera image.
-* :func:`core_mass_extinction` — absorption/scattering of a designed core at a wavelength by the
-  mechanism fitting its geometry (:mod:`~nanocloak.kernels.optics.spectra`).
+* :func:`~nanocloak.workflows.core_extinction.core_mass_extinction` — absorption/scattering of a
+  designed core at a wavelength by the mechanism fitting its geometry (its own module,
+  re-exported here).
 
 Tissue optics: μ_s' from the Jacques 2013 ``soft_tissue`` law at any wavelength; μ_a from the
 composition in ``imaging.yaml`` (blood, saturation, water; eq. 12) at the tabulated lines 660,
@@ -26,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from nanocloak.domain.core import Cage, Cluster, Core, Rod, Shell, Sphere
+from nanocloak.domain.core import Cluster, Core, Sphere
 from nanocloak.domain.formulation import Formulation
 from nanocloak.errors import KnowledgeBaseError, SpecificationError
 from nanocloak.kernels.imaging import fluorescence as fl
@@ -42,10 +43,19 @@ from nanocloak.kernels.optics.tissue import (
 )
 from nanocloak.knowledge import imaging as kb
 from nanocloak.knowledge import loader, physics
-from nanocloak.knowledge import optical_constants as oc
 from nanocloak.knowledge.schema import Value
 from nanocloak.results.imaging import FluorescenceResult, MriResult, ThermalImageResult
 from nanocloak.results.pk import PkResult
+from nanocloak.workflows.core_extinction import core_mass_extinction
+
+__all__ = [
+    "core_mass_extinction",
+    "fluorescence_time_course",
+    "mri_darkening",
+    "r2_for_core",
+    "thermal_image",
+    "tissue_optics_per_mm",
+]
 
 ABSORPTION_LINES_NM = (660, 808, 980)
 DEFAULT_DEPTHS_MM = {"tumor": 2.0, "liver": 4.0, "spleen": 5.0, "kidney": 6.0, "lung": 6.0}
@@ -386,90 +396,3 @@ def thermal_image(
         settings={"pixel_mm": pixel, "emissivity": eps, "netd_k": netd, "seed": seed},
         provenance={"sources": {k: v.source for k, v in cam.items()}},
     )
-
-
-def core_mass_extinction(core: Core, wavelength_nm: float) -> tuple[spectra.CrossSections, float]:
-    """Cross-sections of one designed core and its decadic mass extinction (L g⁻¹ cm⁻¹ per g of
-    the absorbing material) at ``wavelength_nm``, by the mechanism matching its geometry."""
-    material, shape = core.material, core.geometry
-    entry = loader.core_materials()[material]
-    n_med = oc.medium_index("water")
-    rho = entry.density.to("g/cm^3")
-
-    def nm(q: Any) -> float:
-        return float(q.to("nm").magnitude)
-
-    def gold(leff_nm: float) -> complex:
-        table, d = oc.index_table("gold"), oc.drude("gold")
-        bulk = spectra.interpolate_index(wavelength_nm, table.wavelength_nm, table.n, table.k)
-        eps = spectra.size_corrected_permittivity(
-            bulk**2,
-            wavelength_nm,
-            leff_nm,
-            d["plasma_ev"],
-            d["damping_ev"],
-            d["fermi_velocity_m_per_s"],
-            d["surface_scattering_a"],
-        )
-        return complex(np.sqrt(eps))
-
-    if entry.family == "iron_oxide":
-        table = oc.index_table("magnetite")
-        n = spectra.interpolate_index(wavelength_nm, table.wavelength_nm, table.n, table.k)
-        if isinstance(shape, Cluster):
-            f = entry.properties["packing_fraction"].value
-            cs = spectra.cluster_cross_sections(wavelength_nm, nm(shape.diameter), n, f, n_med)
-            return cs, spectra.mass_coefficient_l_per_g_per_cm(
-                cs.c_ext_nm2, f * rho * math.pi / 6.0 * nm(shape.diameter) ** 3 * 1e-21
-            )
-        if isinstance(shape, Sphere):
-            d = nm(shape.diameter)
-            cs = spectra.sphere_cross_sections(wavelength_nm, d, n, n_med)
-            return cs, spectra.mass_coefficient_l_per_g_per_cm(
-                cs.c_ext_nm2, rho * math.pi / 6 * d**3 * 1e-21
-            )
-    if entry.family == "gold":
-        if isinstance(shape, Rod):
-            length, width = nm(shape.length), nm(shape.width)
-            v = spectra.prolate_volume_nm3(length, width)
-            leff = 4.0 * v / spectra.prolate_surface_nm2(length, width)
-            cs = spectra.gans_cross_sections(wavelength_nm, length, width, gold(leff) ** 2, n_med)
-            return cs, spectra.mass_coefficient_l_per_g_per_cm(cs.c_ext_nm2, rho * v * 1e-21)
-        if isinstance(shape, Shell):
-            ri, ro = nm(shape.inner_radius), nm(shape.outer_radius)
-            vs = 4.0 / 3.0 * math.pi * (ro**3 - ri**3)
-            leff = 4.0 * vs / (4.0 * math.pi * (ro**2 + ri**2))
-            cs = spectra.nanoshell_cross_sections(
-                wavelength_nm, ri, ro, oc.medium_index("silica"), gold(leff), n_med
-            )
-            return cs, spectra.mass_coefficient_l_per_g_per_cm(cs.c_ext_nm2, rho * vs * 1e-21)
-        if isinstance(shape, Cage):
-            edge, wall = nm(shape.edge_length), nm(shape.wall_thickness)
-            cs = spectra.nanocage_cross_sections(wavelength_nm, edge, wall, gold(wall), n_med)
-            metal = edge**3 - (edge - 2.0 * wall) ** 3
-            return cs, spectra.mass_coefficient_l_per_g_per_cm(cs.c_ext_nm2, rho * metal * 1e-21)
-        if isinstance(shape, Sphere):
-            d = nm(shape.diameter)
-            cs = spectra.sphere_cross_sections(wavelength_nm, d, gold(2.0 * d / 3.0), n_med)
-            return cs, spectra.mass_coefficient_l_per_g_per_cm(
-                cs.c_ext_nm2, rho * math.pi / 6 * d**3 * 1e-21
-            )
-    if entry.family == "liquid_metal" and isinstance(shape, Sphere):
-        d, g = nm(shape.diameter), oc.drude("gallium")
-        eps = spectra.drude_permittivity(
-            wavelength_nm, g["plasma_ev"], g["damping_ev"], g["epsilon_inf"]
-        )
-        cs = spectra.sphere_cross_sections(wavelength_nm, d, complex(np.sqrt(eps)), n_med)
-        return cs, spectra.mass_coefficient_l_per_g_per_cm(
-            cs.c_ext_nm2, rho * math.pi / 6 * d**3 * 1e-21
-        )
-    try:
-        wl, values = oc.tabulated_mass_extinction(material)
-    except KnowledgeBaseError as exc:
-        raise SpecificationError(
-            "core",
-            f"{material} ({shape.kind})",
-            "a core with an optical model or a tabulated spectrum",
-        ) from exc
-    value = spectra.interpolate_tabulated(wavelength_nm, wl, values)
-    return spectra.CrossSections(math.nan, math.nan, "tabulated"), value

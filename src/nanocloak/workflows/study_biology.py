@@ -46,12 +46,18 @@ from nanocloak.kernels.tumor.free_drug import (
     tumor_drug_from_particles,
 )
 from nanocloak.kernels.tumor.growth import GrowthParams
-from nanocloak.kernels.tumor.kill import chemo_kill_rate_per_day
+from nanocloak.kernels.tumor.kill import (
+    chemo_kill_rate_per_day,
+    knockdown_growth_multiplier,
+    sirna_knockdown,
+    vaccine_kill_rate_per_day,
+)
 from nanocloak.kernels.tumor.metastasis import expected_lung_nodules, poisson_nodule_count
 from nanocloak.kernels.tumor.simulate import TumorCourse, simulate_tumor
 from nanocloak.kernels.tumor.toxicity import body_weight_pct, sensitivity_from_reference
+from nanocloak.knowledge import loader, pbpk
 from nanocloak.knowledge import tumor as tumor_kb
-from nanocloak.knowledge.study import cargo_release
+from nanocloak.knowledge.study import cargo_release, study_constants
 from nanocloak.results.pk import PkResult
 from nanocloak.workflows.simulate_pk import DoseSchedule
 
@@ -59,6 +65,7 @@ if TYPE_CHECKING:
     from nanocloak.workflows.study_treatment import TreatmentOutcome
 
 CHEMO_DRUGS = ("doxorubicin",)
+ADJUVANTS = ("cpg",)
 
 
 @dataclass(frozen=True)
@@ -232,8 +239,7 @@ def intratumoral_drug(
     amplitude = ph_amplitude_for_fold(triggers["msn_dox_fold_ph5"].value, 5.0, pka)
     rate = release.rate_ph74.to("1/h") * float(ph_rate_multiplier(ph, pka, amplitude))
     edges = [x for b in bursts for x in (b.t_h, b.t_h + b.duration_h)]
-    grid_h = np.unique(np.concatenate([t_h, pk_t_h[pk_t_h <= t_h[-1]], edges]))
-    grid_h = grid_h[grid_h <= t_h[-1]]
+    grid_h = _merged_grid(np.concatenate([t_h, pk_t_h, edges]), float(t_h[-1]))
     particles = np.stack([np.interp(grid_h, pk_t_h, row) for row in tumor_core_ug_per_g])
     rates = np.full((n, grid_h.size), rate)
     for burst in bursts:
@@ -262,6 +268,25 @@ def intratumoral_drug(
         for b in bursts
     ]
     return DrugEffect(np.asarray(kill, dtype=float), sources, notes)
+
+
+def _merged_grid(points: FloatArray, end_h: float, min_gap_h: float = 0.01) -> FloatArray:
+    """Sorted points within [0, end] with near-duplicates (closer than ``min_gap_h``) merged.
+
+    The drug integrator steps no further than the grid's smallest gap, so two points 1e-9 h
+    apart (e.g. 24 h from the PBPK grid and from a day grid) would stall it.
+    """
+    pts = np.unique(points[(points >= 0.0) & (points <= end_h)])
+    keep = [pts[0]]
+    for x in pts[1:]:
+        if x - keep[-1] >= min_gap_h:
+            keep.append(x)
+    if keep[-1] != end_h:
+        if end_h - keep[-1] < min_gap_h:
+            keep[-1] = end_h
+        else:
+            keep.append(end_h)
+    return np.asarray(keep, dtype=float)
 
 
 def release_bursts(
@@ -297,6 +322,123 @@ def release_bursts(
             broken = ros_burst_fraction(outcome.pdt_dose_mm, triggers["ros_dose50"].to("mM"))
             bursts.append(Burst(start_h, duration_h, broken, "ROS shell rupture"))
     return bursts
+
+
+@dataclass(frozen=True)
+class GrowthModulation:
+    """Growth multiplier and immune kill rate on the tumor grid, shape (n, nt) each."""
+
+    growth_multiplier: FloatArray
+    immune_kill_per_day: FloatArray
+    sources: dict[str, str] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
+
+
+def growth_modulation(
+    spec: StudySpec,
+    agent: NoAgent | FreeDrug | Particle,
+    tumor_core_ug_per_g: FloatArray,
+    pk_t_h: FloatArray,
+    t_day: FloatArray,
+) -> GrowthModulation:
+    """Gene silencing and vaccination by a particle group's cargo and membrane.
+
+    * **siRNA knockdown** — each dose knocks the target down with onset and recovery
+      (:func:`~nanocloak.kernels.tumor.kill.sirna_knockdown`); its depth is the sourced
+      maximum × D/(D + D50), D the siRNA in the tumor 24 h after the first dose (µg/g, PBPK
+      core content × loading), so better tumor delivery silences more; knockdown slows growth
+      (:func:`~nanocloak.kernels.tumor.kill.knockdown_growth_multiplier`).
+    * **Vaccination** — a cancer-cell membrane of the tumor's own line, given with an adjuvant
+      cargo (CpG), primes an effector response at each dose (antigen = membrane protein dosed,
+      µg; :func:`~nanocloak.kernels.tumor.kill.vaccine_kill_rate_per_day`). Only in hosts with
+      T cells (syngeneic models; not nude-mouse xenografts), and only with an adjuvant: the
+      review's membrane vaccines all add one, and membrane antigens of a therapeutic particle
+      alone are not taken to prime a therapeutic response.
+    """
+    n = tumor_core_ug_per_g.shape[0]
+    out = GrowthModulation(np.ones((n, t_day.size)), np.zeros((n, t_day.size)))
+    if not isinstance(agent, Particle) or not isinstance(agent.design, Design):
+        return out
+    design = agent.design
+    doses_day = np.array(dose_times_h(agent)) / 24.0
+    response = tumor_kb.tumor_response()
+    sirna = [c for c in design.cargos if c.name == "sirna"]
+    if sirna:
+        consts = response.sirna
+        d50 = study_constants().sirna.half_effect_tumor
+        at_24h = np.array([np.interp(24.0, pk_t_h, row) for row in tumor_core_ug_per_g])
+        delivered = at_24h * sirna[0].per_core_mass
+        depth = consts["knockdown_max"].value * delivered / (delivered + d50.to("ug/g"))
+        multiplier = np.stack(
+            [
+                knockdown_growth_multiplier(
+                    sirna_knockdown(
+                        t_day,
+                        doses_day,
+                        float(depth[i]),
+                        consts["onset_rate"].to("1/day"),
+                        consts["recovery_rate"].to("1/day"),
+                    ),
+                    consts["growth_dependence"].value,
+                )
+                for i in range(n)
+            ]
+        )
+        out = GrowthModulation(multiplier, out.immune_kill_per_day)
+        out.sources.update({f"sirna.{k}": v.source for k, v in consts.items()})
+        out.sources["sirna.half_effect_tumor"] = d50.source
+        out.assumptions.append(
+            f"siRNA in the tumor at 24 h {np.mean(delivered):.3g} ug/g gives "
+            f"{np.mean(depth):.0%} knockdown at most"
+        )
+    antigen_ug = _matching_antigen_ug(spec, agent, design)
+    host = tumor_kb.tumor_model(model_key(spec.tumor.model)).immunocompetent_host
+    adjuvant = 1.0 if any(c.name in ADJUVANTS for c in design.cargos) else 0.0
+    if antigen_ug > 0.0 and host and adjuvant > 0.0:
+        vac = response.vaccine
+        rate = vaccine_kill_rate_per_day(
+            t_day,
+            doses_day,
+            antigen_ug,
+            adjuvant,
+            max_kill_per_day=vac["max_kill"].to("1/day"),
+            antigen_half_saturation=vac["antigen_half_saturation"].to("ug"),
+            adjuvant_fold=vac["adjuvant_fold"].value,
+            expansion_per_day=vac["expansion_rate"].to("1/day"),
+            contraction_per_day=vac["contraction_rate"].to("1/day"),
+            delay_day=vac["delay"].to("day"),
+            memory_boost=vac["memory_boost"].value,
+        )
+        out = GrowthModulation(
+            out.growth_multiplier,
+            np.broadcast_to(rate, (n, t_day.size)).copy(),
+            out.sources,
+            out.assumptions,
+        )
+        out.sources.update({f"vaccine.{k}": v.source for k, v in vac.items()})
+        out.assumptions.append(
+            f"membrane vaccine: {antigen_ug:.3g} ug tumor-line membrane protein per dose"
+            + (" with CpG" if adjuvant else "")
+        )
+    return out
+
+
+def _matching_antigen_ug(spec: StudySpec, agent: Particle, design: Design) -> float:
+    """Membrane protein (µg) per dose from cancer-cell parents of the tumor's own line."""
+    table = loader.membrane_sources()
+    line = spec.tumor.line or spec.tumor.model
+    tumor = loader.resolve(table, line)
+    share = sum(
+        s.fraction
+        for s in design.membrane.sources
+        if table[s.cell].family in ("cancer", "cancer_stem_cell") and s.cell == tumor
+    )
+    if share <= 0.0:
+        return 0.0
+    body_kg = pbpk.physiology()[spec.species].body_weight.to("kg")
+    ratio = float(design.preparation.membrane_to_core_ratio.to("mg/mg").magnitude)
+    core_mg = float(agent.dose.to("mg/kg").magnitude) * body_kg
+    return core_mg * ratio * share * 1000.0
 
 
 def body_weight_percent(

@@ -156,6 +156,11 @@ def simulate_group(
     drug = bio.intratumoral_drug(spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day)
     outcome.sources.update(drug.sources)
     outcome.assumptions.extend(drug.assumptions)
+    modulation = bio.growth_modulation(
+        spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day
+    )
+    outcome.sources.update(modulation.sources)
+    outcome.assumptions.extend(modulation.assumptions)
 
     design = particle_design(group) or reference_design
     events = treatment_events(group, exposure.dose_times_h)
@@ -170,7 +175,8 @@ def simulate_group(
     course, treated = _integrate(
         t_day,
         tumor,
-        drug.kill_rate_per_day,
+        drug.kill_rate_per_day + modulation.immune_kill_per_day,
+        modulation.growth_multiplier,
         events if design is not None else [],
         exposure,
         design,
@@ -191,7 +197,8 @@ def simulate_group(
         course, treated = _integrate(
             t_day,
             tumor,
-            drug.kill_rate_per_day,
+            drug.kill_rate_per_day + modulation.immune_kill_per_day,
+            modulation.growth_multiplier,
             events if design is not None else [],
             exposure,
             design,
@@ -222,6 +229,7 @@ def _integrate(
     t_day: FloatArray,
     tumor: bio.TumorBiology,
     kill_rate: FloatArray,
+    growth_multiplier: FloatArray,
     events: list[Event],
     exposure: Exposure,
     design: Design | None,
@@ -247,12 +255,14 @@ def _integrate(
         grid = np.unique(np.concatenate([[start], t_day[inside], [cut]]))
         if grid.size > 1:
             rate = np.stack([np.interp(grid, t_day, row) for row in kill_rate])
+            slow = np.stack([np.interp(grid, t_day, row) for row in growth_multiplier])
             course = simulate_tumor(
                 grid,
                 viable,
                 dead,
                 tumor.growth,
                 kill_rate_per_day=rate,
+                growth_multiplier=slow,
                 dead_clearance_per_day=tumor.clearance_per_day,
             )
             mask = np.isin(grid, t_day[inside])

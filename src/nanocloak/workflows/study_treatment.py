@@ -30,7 +30,7 @@ from nanocloak.workflows.treat import (
     LaserSetting,
     TumorSite,
     calibrated_tumor_perfusion_per_s,
-    core_optics,
+    designed_core_optics,
     magnetic_treatment,
     photothermal_treatment,
 )
@@ -286,7 +286,7 @@ def _core_absorbs(design: Design, laser: Laser) -> tuple[bool, str]:
     """Whether the core's absorption at the laser line is tabulated (else tissue heats alone)."""
     wavelength = float(laser.wavelength.to("nm").magnitude)
     try:
-        core_optics(design.core.material, wavelength)
+        designed_core_optics(design.core, wavelength)
     except SpecificationError:
         return False, (
             f"{design.core.material} has no tabulated absorption at {wavelength:g} nm: only the "

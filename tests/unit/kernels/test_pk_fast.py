@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -142,6 +143,37 @@ def test_uncompiled_kernel_equals_compiled() -> None:
     assert python.n_rhs == compiled.n_rhs
 
 
+@needs_numba
+def test_parallel_batch_equals_subjects_solved_one_by_one() -> None:
+    """A batch large enough for the parallel kernel gives each subject exactly what it gets
+    alone (the serial path): subjects share nothing but the read-only model arrays."""
+    n = fast.SERIAL_BELOW + 2
+    topo, p = topology(), params(n, seed=11)
+    amounts = np.linspace(1.0, 2.0, n)
+    t = np.linspace(0.0, 24.0, 25)
+    kw = {"rtol": 1e-6, "atol_mg": 1e-10}  # the default atol follows the batch's largest dose
+    batch = simulate_fast(topo, p, [Dose(0.0, amounts)], t, engine="numba", **kw)
+    for i in (0, n - 1):
+        one = dataclasses.replace(
+            p, **{f: getattr(p, f)[i : i + 1] for f in p.__dataclass_fields__}
+        )
+        alone = simulate_fast(topo, one, [Dose(0.0, amounts[i : i + 1])], t, **kw)
+        np.testing.assert_array_equal(batch.y_mg[i], alone.y_mg[0])
+
+
+@needs_numba
+def test_segments_shorter_than_rounding_are_stepped_over() -> None:
+    """A dose at 1e-300 h (found by hypothesis) cuts a segment no step can resolve: it is
+    skipped, with an infusion's input over it still added, and the run matches scipy's."""
+    topo, p = topology(), params(2)
+    t = np.linspace(0.0, 6.0, 13)
+    doses = [Dose(1e-300, np.array([1.0, 2.0])), Dose(3.0, np.array([1.0, 1.0]), 1e-14)]
+    got = simulate_fast(topo, p, doses, t, rtol=1e-7, atol_mg=1e-13, engine="numba")
+    ref = simulate(topo, p, doses, t, rtol=1e-9, atol_mg=1e-13)
+    assert rel_diff(got, ref) < 1e-4
+    np.testing.assert_allclose(got.y_mg.sum(axis=2), got.dosed_mg, rtol=1e-9, atol=1e-12)
+
+
 def test_uncompiled_kernel_matches_scipy() -> None:
     """Runs without numba: the kernel in plain Python against the scipy solver."""
     topo, p = topology(), params(1)
@@ -186,29 +218,61 @@ def test_minimum_degree_order_is_a_permutation_eliminating_leaves_first() -> Non
     assert order[0] == 1
 
 
+def _hill(tau: float, k_max: float, k50: float, n: float) -> tuple[float, float]:
+    return rodas.hill_rate(tau, math.log(tau) if tau > 0 else 0.0, k_max, math.log(k50), n)
+
+
 def test_hill_rate_and_its_derivative() -> None:
-    k, dk = rodas.hill_rate(10.0, 2.0, 10.0, 3.0)
+    k, dk = _hill(10.0, 2.0, 10.0, 3.0)
     assert k == pytest.approx(1.0)
     eps = 1e-6
-    numeric = (rodas.hill_rate(10.0 + eps, 2.0, 10.0, 3.0)[0] - k) / eps
+    numeric = (_hill(10.0 + eps, 2.0, 10.0, 3.0)[0] - k) / eps
     assert dk == pytest.approx(numeric, rel=1e-4)
-    assert rodas.hill_rate(0.0, 2.0, 10.0, 3.0) == (0.0, 0.0)
-    assert rodas.hill_rate(1e-150, 2.0, 10.0, 5.0) == (0.0, 0.0)  # overflow of (K50/t)^n
+    assert _hill(0.0, 2.0, 10.0, 3.0) == (0.0, 0.0)
+    assert _hill(1e-150, 2.0, 10.0, 5.0) == (0.0, 0.0)  # overflow of (K50/t)^n
+    # the closed form K_max t^n / (K50^n + t^n) of model.uptake.hill_in_time
+    assert _hill(4.0, 2.0, 10.0, 2.5)[0] == pytest.approx(2.0 * 4.0**2.5 / (10.0**2.5 + 4.0**2.5))
 
 
-def test_lu_factors_solve_a_diagonally_dominant_system() -> None:
+def test_tableau_is_stiffly_accurate() -> None:
+    """The kernel forms y_new = stage-6 input + K_6 and takes K_6 as the error estimate, which
+    holds because Rodas4's weights are the last row of A plus the last stage (m_j = a_6j + δ_j6)
+    and its embedded error weights are e = δ_6."""
+    np.testing.assert_array_equal(rodas.M, np.append(rodas.A[5], 0.0) + np.eye(6)[5])
+    np.testing.assert_array_equal(rodas.E, np.eye(6)[5])
+    np.testing.assert_array_equal(rodas.A[5, :4], rodas.A[4, :4])  # stage 6 = stage 5 + K_5
+    assert rodas.A[4, 4] == 0.0
+    assert rodas.A[5, 4] == 1.0
+
+
+def test_lu_plan_factors_and_solves_a_sparse_diagonally_dominant_system() -> None:
     rng = np.random.default_rng(3)
-    n = 8
-    m = rng.uniform(0.0, 1.0, (n, n)) * (rng.uniform(size=(n, n)) < 0.4)
+    n = 12
+    m = rng.uniform(0.0, 1.0, (n, n)) * (rng.uniform(size=(n, n)) < 0.3)
     np.fill_diagonal(m, 0.0)
     w = np.diag(m.sum(axis=0) + 1.0) - m  # column diagonally dominant, like (I/hγ - J)
     b = rng.normal(size=n)
-    w_t = np.ascontiguousarray(w.T)
-    assert rodas.lu_in_place(w_t, np.zeros(n, dtype=np.int64))
-    ptr_l, ptr_u = np.zeros(n + 1, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
-    idx_l, idx_u = np.zeros(n * n, dtype=np.int64), np.zeros(n * n, dtype=np.int64)
-    val_l, val_u, diag = np.zeros(n * n), np.zeros(n * n), np.zeros(n)
-    rodas.compress(w_t, ptr_l, idx_l, val_l, ptr_u, idx_u, val_u, diag)
+    plan = fast.lu_plan(w != 0.0)
+    pos = plan[0]
+    assert np.all(pos[w != 0.0] >= 0)  # the pattern (and its fill) has a place
+    packed = np.zeros(int(pos.max()) + 1)
+    packed[pos[w != 0.0]] = w[w != 0.0]
+    dinv = np.zeros(n)
+    assert rodas.lu_factor(packed, dinv, plan)
     x = b.copy()
-    rodas.lu_solve_in_place(x, ptr_l, idx_l, val_l, ptr_u, idx_u, val_u, diag)
+    rodas.lu_solve(x, packed, dinv, plan)
     np.testing.assert_allclose(w @ x, b, rtol=1e-12, atol=1e-12)
+    singular = np.zeros_like(packed)
+    assert not rodas.lu_factor(singular, dinv, plan)  # a zero pivot is reported, not divided
+
+
+def test_lu_plan_of_a_tridiagonal_pattern_has_no_fill() -> None:
+    n = 6
+    pattern = np.eye(n, dtype=bool) | np.eye(n, k=1, dtype=bool) | np.eye(n, k=-1, dtype=bool)
+    pos, diag, ptr, lower, upper, update = fast.lu_plan(pattern)
+    assert int((pos >= 0).sum()) == pattern.sum()
+    assert lower.shape == (n - 1, 2)
+    assert upper.shape == (n - 1, 2)
+    assert update.shape == (n - 1, 3)  # one Schur update per pivot: the next diagonal
+    np.testing.assert_array_equal(diag, pos[np.arange(n), np.arange(n)])
+    assert ptr[:, -1].tolist() == [n - 1, n - 1, n - 1]

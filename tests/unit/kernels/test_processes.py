@@ -95,7 +95,7 @@ def test_electroporation_events_and_hands_on_time() -> None:
         50.0, 20_000.0, 200.0, 10.0, 20.0, 2.0, 0.02, 400.0, 25.0, 2.0, EP, STABLE, RATES
     )
     assert out.details["pulses_per_particle"] == pytest.approx(60.0)
-    assert out.events_when_plentiful == pytest.approx(60.0 * out.details["porated_share"] * 0.02)
+    assert out.capture_intensity == pytest.approx(60.0 * out.details["porated_share"] * 0.02)
     big = electroporation.electroporation(
         50.0, 20_000.0, 200.0, 10.0, 20.0, 2.0, 0.02, 400.0, 25.0, 20.0, EP, STABLE, RATES
     )
@@ -158,6 +158,6 @@ def test_co_incubation_rate_is_arrhenius_around_its_reference() -> None:
     params = co_incubation.CoIncubationParams(0.1, 37.0, 80e3, 0.3, 0.03, 0.05, 5.0, 0.05, 1.3)
     warm = co_incubation.co_incubation(240.0, 37.0, True, 200.0, params, STABLE, RATES)
     cold = co_incubation.co_incubation(240.0, 4.0, False, 200.0, params, STABLE, RATES)
-    assert warm.events_when_plentiful == pytest.approx(0.4)
+    assert warm.capture_intensity == pytest.approx(0.4)
     factor = math.exp(-80e3 / 8.314462618 * (1 / 277.15 - 1 / 310.15))
-    assert cold.events_when_plentiful == pytest.approx(0.4 * factor * 0.3)
+    assert cold.capture_intensity == pytest.approx(0.4 * factor * 0.3)

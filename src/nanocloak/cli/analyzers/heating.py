@@ -24,6 +24,7 @@ from nanocloak.analysis.photothermal import (
 )
 from nanocloak.cli.analyze import (
     AsJson,
+    CiLevel,
     Files,
     GroupBy,
     Part,
@@ -42,6 +43,9 @@ from nanocloak.units import Quantity, magnitude_in, parse_quantity
 
 MU0 = 4e-7 * math.pi
 """Vacuum permeability (T m/A), to read a field given as μ₀H in mT."""
+
+HeatCapacitySd = Annotated[str, typer.Option(help="Standard uncertainty of Σmc, e.g. '0.05 J/K'.")]
+"""The ``--heat-capacity-sd`` option of ``pce`` and ``sar``."""
 
 
 def pce(
@@ -86,10 +90,8 @@ def pce(
     absorbance_sd: Annotated[
         float, typer.Option(help="Standard uncertainty of the absorbance.", min=0.0)
     ] = 0.0,
-    heat_capacity_sd: Annotated[
-        str, typer.Option(help="Standard uncertainty of Σmc, e.g. '0.05 J/K'.")
-    ] = "0 J/K",
-    ci_level: Annotated[float, typer.Option(help="Confidence level.", min=0.5, max=0.999)] = 0.95,
+    heat_capacity_sd: HeatCapacitySd = "0 J/K",
+    ci_level: CiLevel = 0.95,
     group_by: GroupBy = None,
     sheet: Sheet = None,
     as_json: AsJson = False,
@@ -209,13 +211,11 @@ def sar(
     method: Annotated[
         str, typer.Option(help="Reported SAR: corrected_slope, box_lucas or initial_slope.")
     ] = "corrected_slope",
-    heat_capacity_sd: Annotated[
-        str, typer.Option(help="Standard uncertainty of Σmc, e.g. '0.05 J/K'.")
-    ] = "0 J/K",
+    heat_capacity_sd: HeatCapacitySd = "0 J/K",
     np_mass_sd: Annotated[
         str, typer.Option(help="Standard uncertainty of the magnetic mass, e.g. '0.05 mg'.")
     ] = "0 g",
-    ci_level: Annotated[float, typer.Option(help="Confidence level.", min=0.5, max=0.999)] = 0.95,
+    ci_level: CiLevel = 0.95,
     group_by: GroupBy = None,
     sheet: Sheet = None,
     as_json: AsJson = False,

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any, cast
 
 import typer
 
 from nanocloak.analysis.relaxivity import Weighting, analyze_relaxivity
-from nanocloak.cli.analyze import Part, Sheet, analyze_tables, choice, emit
+from nanocloak.cli.analyze import (
+    AsJson,
+    Files,
+    GroupBy,
+    Part,
+    Plot,
+    Report,
+    Sheet,
+    analyze_tables,
+    choice,
+    emit,
+)
 from nanocloak.results.analysis import AnalysisResult
 
 
 def relaxivity(
-    files: Annotated[list[Path], typer.Argument(help="CSV/TSV/Excel files, one or more.")],
-    group_by: Annotated[
-        str | None, typer.Option("--group-by", help="Column splitting a long file into analyses.")
-    ] = None,
+    files: Files,
+    group_by: GroupBy = None,
     sheet: Sheet = None,
     signed: Annotated[
         bool,
@@ -38,9 +46,9 @@ def relaxivity(
         typer.Option("--basis", help="What a mass-concentration column counts: Fe or Fe3O4."),
     ] = None,
     ci_level: Annotated[float, typer.Option("--ci-level", help="Confidence level.")] = 0.95,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="Markdown report file.")] = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Plot file (PNG/PDF/SVG).")] = None,
+    as_json: AsJson = False,
+    report: Report = None,
+    plot: Plot = None,
 ) -> None:
     """r1, r2 (s⁻¹mM⁻¹) and r2/r1 from inversion-recovery / multi-echo curves or T1/T2 tables.
 

@@ -4,10 +4,15 @@ Mechanism
 ---------
 During assembly each particle meets membrane in *productive events* arriving as a Poisson
 process; particle *i* sees on average λ_i = λ̄·A_i/Ā events
-(encounters scale with particle area). λ̄ is the process intensity (see
-``nanocloak.kernels.manufacture.assembly``) times the chance that a vesicle is at hand
-(``vesicle_availability``), capped so that the membrane consumed on particles never exceeds
-the membrane supplied (conservation).
+(encounters scale with particle area). λ̄ follows mass action with depletion
+(``productive_events``): the membrane supplied per particle comes as n membrane pieces
+(``membrane_pieces_per_particle``: vesicles, or particle-sized shares of vesicles larger than
+the particle), and the process brings each piece into a productive event with a particle with
+probability 1 − e^(−κ) (``vesicle_capture``), κ being the method's intensity per piece (see
+``nanocloak.kernels.manufacture.assembly``). So λ̄ = n·(1 − e^(−κ)): with membrane in excess
+every particle meets many pieces and a bare core is rare (e^(−λ̄)); with scarce membrane λ̄
+is small. The membrane consumed on particles is capped at the membrane supplied
+(conservation).
 
 In an event a vesicle of diameter ``d_v`` (log-normal) meets the particle:
 
@@ -17,13 +22,19 @@ In an event a vesicle of diameter ``d_v`` (log-normal) meets the particle:
 * otherwise the vesicle ruptures into a **partial patch** covering
   s = u·min(1, π·d_v²/A_i) of the particle, where u ~ Beta is
   the share of the particle the patch spreads over before its edges stall (a vesicle smaller
-  than the particle covers proportionally less); patches land at random, so after patches
-  ``s_1..s_k`` the coating degree is 1 − Π(1 − s_j).
+  than the particle covers proportionally less). Patches land at random on the coverable
+  surface, and ruptured patches do not fuse into a closed coat: they jam at the patch limit
+  θ_J < 1, below which the gaps left are narrower than another vesicle can adsorb and spread
+  into (random sequential adsorption; partial coats are a stable intermediate that limited
+  membrane fluidity does not repair, Liu 2022). After patches ``s_1..s_k`` the coating degree
+  is θ_J·(1 − Π(1 − s_j)); each patch consumes the membrane it adds to the coat, an
+  envelopment the particle's whole mid-plane area.
 
 So completeness depends on how often the process drives envelopment (electroporation reseals
 porated vesicles around entered particles; extrusion and sonication mostly tear and spread),
 on vesicle size against particle size, and on how much membrane is supplied — the reason up to
-90 % of extruded or sonicated particles are only partially coated (Liu 2021).
+90 % of extruded or sonicated particles are only partially coated (Liu 2021) while few are
+bare.
 
 Random numbers are drawn once (common random numbers), so coverage is monotone in
 λ̄ and the conservation cap is found by bisection. Units: nm, nm².
@@ -85,13 +96,20 @@ class Coverage:
 
 
 def coverage_for_rate(
-    mean_events: float, areas_nm2: FloatArray, reseal_probability: float, draws: EventDraws
+    mean_events: float,
+    areas_nm2: FloatArray,
+    reseal_probability: float,
+    patch_limit: float,
+    draws: EventDraws,
 ) -> Coverage:
     """Coating degree and membrane consumed per particle for ``mean_events`` per particle.
 
     Events before a particle's first envelopment add patches (each consumes the membrane it
-    spreads, overlapping or not); the enveloping vesicle is consumed whole; later events find
-    a coated particle and are not counted.
+    adds to the coat, θ_J·s·Π(1 − s_prev)·A); the enveloping vesicle gives the particle its
+    closed coat, consuming the particle's mid-plane area A (a larger vesicle's remainder
+    re-forms, as ``membrane_pieces_per_particle`` counts it); later events find a coated
+    particle and are not counted. ``patch_limit`` is the jamming
+    coverage θ_J (0–1) that patches alone cannot exceed.
     """
     rates = mean_events * areas_nm2 / areas_nm2.mean()
     happened = draws.arrivals < rates[:, None]
@@ -106,11 +124,10 @@ def coverage_for_rate(
     patches = happened & before_wrap
     share = draws.spread * np.minimum(draws.vesicle_area_nm2 / areas_nm2[:, None], 1.0)
     log_uncovered = np.where(patches, np.log1p(-np.minimum(share, 1.0 - 1e-15)), 0.0)
-    degree: FloatArray = 1.0 - np.exp(log_uncovered.sum(axis=1))
+    degree: FloatArray = patch_limit * (1.0 - np.exp(log_uncovered.sum(axis=1)))
+    consumed: FloatArray = degree * areas_nm2
     degree[wrapped] = 1.0
-    consumed: FloatArray = np.where(patches, share, 0.0).sum(axis=1) * areas_nm2
-    rows = np.flatnonzero(wrapped)
-    consumed[rows] += draws.vesicle_area_nm2[rows, first_wrap[rows]]
+    consumed[wrapped] += areas_nm2[wrapped]
     return Coverage(degree, consumed)
 
 
@@ -141,6 +158,7 @@ def coat(
     areas_nm2: FloatArray,
     supplied_area_per_particle_nm2: float,
     reseal_probability: float,
+    patch_limit: float,
     draws: EventDraws,
 ) -> CoatingOutcome:
     """Coating degrees after assembly, with the membrane conservation cap.
@@ -155,14 +173,17 @@ def coat(
         Membrane area supplied per particle (nm²); membrane consumed never exceeds it.
     reseal_probability
         Chance that an event with a large-enough vesicle ends in complete envelopment.
+    patch_limit
+        Jamming coverage θ_J that rupture patches alone cannot exceed (0–1).
     draws
         Common random numbers from ``draw_events``.
     """
 
+    def run(events: float) -> Coverage:
+        return coverage_for_rate(events, areas_nm2, reseal_probability, patch_limit, draws)
+
     def consumed(events: float) -> float:
-        return float(
-            coverage_for_rate(events, areas_nm2, reseal_probability, draws).consumed_nm2.mean()
-        )
+        return float(run(events).consumed_nm2.mean())
 
     supply = supplied_area_per_particle_nm2
     if consumed(intended_events) <= supply:
@@ -175,32 +196,75 @@ def coat(
             low, high = (middle, high) if consumed(middle) <= supply else (low, middle)
         events = low
         limited = True
-    result = coverage_for_rate(events, areas_nm2, reseal_probability, draws)
+    result = run(events)
     share = float(result.consumed_nm2.mean()) / supply if supply > 0 else 0.0
     return CoatingOutcome(result.degree, events, limited, min(share, 1.0))
 
 
 def analytic_coverage_pmf(
-    mean_events: float, wrap_probability: float, patch_share: float, max_patches: int
+    mean_events: float,
+    wrap_probability: float,
+    patch_share: float,
+    patch_limit: float,
+    max_patches: int,
 ) -> tuple[FloatArray, FloatArray]:
     """Exact coverage distribution for equal particles, constant patch share and wrap chance.
 
     Events are Poisson(λ); each wraps with probability *w*, else adds a patch of share *s*.
     P(c = 1 by wrapping) = 1 − e^{−λw}; otherwise k ~ Poisson(λ(1−w)) patches give
-    c = 1 − (1−s)^k. Returns (coverage levels, probabilities), last level the wrapped one.
+    c = θ_J·(1 − (1−s)^k). Returns (coverage levels, probabilities), last level the wrapped
+    one; the first level (k = 0) is the bare share e^{−λ}.
     """
     patches = np.arange(max_patches + 1)
     unwrapped = np.exp(-mean_events * wrap_probability)
     pmf = unwrapped * poisson.pmf(patches, mean_events * (1.0 - wrap_probability))
-    levels = 1.0 - (1.0 - patch_share) ** patches
+    levels = patch_limit * (1.0 - (1.0 - patch_share) ** patches)
     return (np.append(levels, 1.0), np.append(pmf, 1.0 - unwrapped))
 
 
-def vesicle_availability(excess_ratio: float) -> float:
-    """Chance that a vesicle is at hand when a particle could fuse: 1 − e^(−R).
+def membrane_pieces_per_particle(
+    excess_ratio: float,
+    mean_midplane_area_nm2: float,
+    vesicle_median_nm: float,
+    vesicle_gsd: float,
+) -> float:
+    """Membrane pieces a particle can meet: n = R·Ā_mid / min(Ā_v, Ā_mid).
 
-    Vesicles meet particles as a Poisson process whose mean scales with the membrane supplied
-    per particle area (the excess R), so scarce membrane starves coating and excess saturates
-    it — the kinetic side; membrane conservation (``coat``) is the hard limit.
+    The membrane supplied per particle is R·Ā_mid (R the excess over the area-matched
+    minimum). It comes as vesicles of mean area Ā_v = π·d_med²·exp(2 ln²σ_g) (log-normal
+    diameters). A vesicle smaller than the particle is one piece; a larger one serves several
+    particles, because what one particle does not take re-forms as a vesicle (extrusion
+    re-sizes vesicles at every pass, electroporated and sonicated membranes reseal), so it
+    counts as Ā_v/Ā_mid particle-sized pieces.
+
+    Parameters
+    ----------
+    excess_ratio
+        Membrane supplied over the area-matched minimum (dimensionless).
+    mean_midplane_area_nm2
+        Mean mid-plane area of the particles (nm²).
+    vesicle_median_nm, vesicle_gsd
+        Median diameter (nm) and geometric SD of the vesicles the particles meet.
     """
-    return 1.0 - math.exp(-excess_ratio)
+    vesicle_area = math.pi * vesicle_median_nm**2 * math.exp(2.0 * math.log(vesicle_gsd) ** 2)
+    return excess_ratio * mean_midplane_area_nm2 / min(vesicle_area, mean_midplane_area_nm2)
+
+
+def vesicle_capture(intensity: float) -> float:
+    """Share of membrane pieces that end in a productive event: 1 − e^(−κ).
+
+    κ is the process intensity per piece (expected productive encounters of one piece with
+    the cores, ``ProcessOutcome.capture_intensity``); pieces are used up as they coat
+    (mass action with depletion of the membrane), so the share saturates at 1.
+    """
+    return 1.0 - math.exp(-intensity)
+
+
+def productive_events(pieces_per_particle: float, intensity: float) -> float:
+    """Mean productive events per particle, λ̄ = n·(1 − e^(−κ)) (mass action).
+
+    Every captured piece makes one event on some particle, so events per particle are the
+    pieces per particle times the captured share: λ̄ grows with the membrane excess instead of
+    saturating at one vesicle at hand, and the bare share e^(−λ̄) falls as membrane is added.
+    """
+    return pieces_per_particle * vesicle_capture(intensity)

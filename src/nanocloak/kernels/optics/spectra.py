@@ -18,17 +18,9 @@ Mechanisms (each a named function a reviewer can argue with)
   ``C_sca = k⁴|α|²/6π``, ``C_abs = C_ext − C_sca`` (without the correction, the plain dipole
   ``C_abs = k Im α``) and the random-orientation average ``(C_∥ + 2 C_⊥)/3``;
   ``k = 2π n_m/λ``, ``ε_m = n_m²``.
-* **Size-corrected damping** (Kreibig & Vollmer, *Optical Properties of Metal Clusters*,
-  Springer 1995, ISBN 978-3-540-57836-9): the free-electron part of the tabulated permittivity
-  is given the extra surface-scattering rate ``A v_F / L_eff``,
-
-  .. math::
-
-      ε(ω) = ε_\\mathrm{bulk}(ω) + \\frac{ω_p^2}{ω^2 + iωγ}
-             - \\frac{ω_p^2}{ω^2 + iω(γ + A v_F/L_\\mathrm{eff})}
-
-  with ``L_eff = 4V/S`` (Coronado & Schatz, *J. Chem. Phys.* 2003, 119, 3926,
-  doi:10.1063/1.1587686).
+* **Size-corrected damping** of the metal's free electrons (Kreibig & Vollmer 1995) with the
+  effective length ``L_eff = 4V/S``:
+  :func:`~nanocloak.kernels.optics.permittivity.size_corrected_permittivity`.
 * **Spheres** (Fe3O4, gold, gallium): Mie theory,
   :func:`~nanocloak.kernels.optics.mie.sphere_cross_sections`.
 * **Gold nanoshells**: coated-sphere Mie,
@@ -39,17 +31,17 @@ Mechanisms (each a named function a reviewer can argue with)
   hollow-shell (nanoshell-like) plasmon that makes cages NIR absorbers and their metal mass, but
   not the corner and edge fields, the pores, or the Au–Ag alloy of galvanic-replacement walls, so
   the predicted resonance is indicative (tens of nm) rather than a fit to a measured cage.
-* **Clusters of crystals** (Fe3O4 nanoclusters): Maxwell-Garnett effective medium
-  (Maxwell Garnett, *Phil. Trans. R. Soc. A* 1904, 203, 385, doi:10.1098/rsta.1904.0024) of the
-  crystal fraction ``f`` in the medium, then Mie for the cluster sphere:
-
-  .. math::
-
-      ε_\\mathrm{eff} = ε_m \\frac{ε + 2ε_m + 2f(ε - ε_m)}{ε + 2ε_m - f(ε - ε_m)}
-
+* **Clusters of crystals** (Fe3O4 nanoclusters): Maxwell-Garnett effective medium of the
+  crystal fraction ``f`` in the medium
+  (:func:`~nanocloak.kernels.optics.permittivity.maxwell_garnett`), then Mie for the cluster
+  sphere.
 * **Tabulated spectra** (CuS, dyes): where no first-principles model is reliable, the value is
   interpolated linearly between sourced points and never extrapolated
   (:func:`interpolate_tabulated`).
+
+Permittivity models live in :mod:`~nanocloak.kernels.optics.permittivity` and spheroid geometry
+in :mod:`~nanocloak.kernels.optics.spheroid`; their functions are re-exported here so that one
+import gives every piece of the core spectra.
 
 Conventions: refractive indices ``n + ik`` and permittivities with positive imaginary parts;
 lengths in nm; cross-sections in nm²; photon energies in eV.
@@ -64,9 +56,41 @@ import numpy as np
 
 from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.optics import mie
+from nanocloak.kernels.optics.permittivity import (
+    HC_EV_NM,
+    drude_permittivity,
+    interpolate_index,
+    maxwell_garnett,
+    photon_energy_ev,
+    size_corrected_permittivity,
+)
+from nanocloak.kernels.optics.spheroid import (
+    prolate_surface_nm2,
+    prolate_volume_nm3,
+    spheroid_depolarization,
+)
 
-#: ``hc`` in eV·nm (CODATA 2018, exact SI constants).
-HC_EV_NM = 1239.8419843320026
+__all__ = [
+    "HC_EV_NM",
+    "CrossSections",
+    "cluster_cross_sections",
+    "drude_permittivity",
+    "gans_cross_sections",
+    "interpolate_index",
+    "interpolate_tabulated",
+    "mass_coefficient_l_per_g_per_cm",
+    "maxwell_garnett",
+    "nanocage_cross_sections",
+    "nanocage_equivalent_radii",
+    "nanoshell_cross_sections",
+    "peak_wavelength_nm",
+    "photon_energy_ev",
+    "prolate_surface_nm2",
+    "prolate_volume_nm3",
+    "size_corrected_permittivity",
+    "sphere_cross_sections",
+    "spheroid_depolarization",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,26 +120,6 @@ class CrossSections:
         return self.c_abs_nm2 / self.c_ext_nm2
 
 
-def interpolate_index(
-    wavelength_nm: float, table_wavelength_nm: FloatArray, table_n: FloatArray, table_k: FloatArray
-) -> complex:
-    """Complex index ``n + ik`` at ``wavelength_nm`` by linear interpolation of n and k.
-
-    Parameters
-    ----------
-    wavelength_nm
-        Vacuum wavelength (nm), inside the table's range.
-    table_wavelength_nm, table_n, table_k
-        Increasing wavelengths (nm) with their n and k.
-    """
-    lo, hi = float(table_wavelength_nm[0]), float(table_wavelength_nm[-1])
-    if not lo <= wavelength_nm <= hi:
-        raise ValueError(f"wavelength {wavelength_nm} nm lies outside the table ({lo}-{hi} nm)")
-    n = float(np.interp(wavelength_nm, table_wavelength_nm, table_n))
-    k = float(np.interp(wavelength_nm, table_wavelength_nm, table_k))
-    return complex(n, k)
-
-
 def interpolate_tabulated(
     wavelength_nm: float, table_wavelength_nm: FloatArray, table_values: FloatArray
 ) -> float:
@@ -134,104 +138,6 @@ def interpolate_tabulated(
             f"wavelength {wavelength_nm} nm lies outside the tabulated {wl[0]:g}-{wl[-1]:g} nm"
         )
     return float(np.interp(wavelength_nm, wl, np.asarray(table_values, dtype=float)))
-
-
-def photon_energy_ev(wavelength_nm: float) -> float:
-    """``E = hc/λ`` (eV) of a vacuum wavelength (nm)."""
-    if wavelength_nm <= 0.0:
-        raise ValueError(f"wavelength must be positive; got {wavelength_nm}")
-    return HC_EV_NM / wavelength_nm
-
-
-def drude_permittivity(
-    wavelength_nm: float, plasma_ev: float, damping_ev: float, epsilon_inf: float = 1.0
-) -> complex:
-    """Drude permittivity ``ε_∞ − ω_p²/(ω² + iωγ)`` (energies in eV, ``Im ε ≥ 0``).
-
-    Parameters
-    ----------
-    wavelength_nm
-        Vacuum wavelength (nm).
-    plasma_ev, damping_ev
-        ``ħω_p`` and ``ħγ`` (eV).
-    epsilon_inf
-        Background permittivity of bound electrons.
-    """
-    w = photon_energy_ev(wavelength_nm)
-    return complex(epsilon_inf - plasma_ev**2 / (w**2 + 1j * w * damping_ev))
-
-
-def size_corrected_permittivity(
-    epsilon_bulk: complex,
-    wavelength_nm: float,
-    effective_length_nm: float,
-    plasma_ev: float,
-    damping_ev: float,
-    fermi_velocity_m_per_s: float,
-    surface_scattering_a: float = 1.0,
-) -> complex:
-    """Bulk permittivity with the surface-scattering damping ``γ + A v_F/L_eff`` (see module).
-
-    Parameters
-    ----------
-    epsilon_bulk
-        Tabulated permittivity ``(n + ik)²`` at the wavelength.
-    wavelength_nm
-        Vacuum wavelength (nm).
-    effective_length_nm
-        Mean free path limit ``L_eff = 4V/S`` (nm).
-    plasma_ev, damping_ev
-        Bulk ``ħω_p`` and ``ħγ`` (eV).
-    fermi_velocity_m_per_s
-        Fermi velocity (m/s).
-    surface_scattering_a
-        Dimensionless ``A``.
-    """
-    if effective_length_nm <= 0.0:
-        raise ValueError(f"effective length must be positive; got {effective_length_nm} nm")
-    hbar_ev_s = 6.582119569e-16
-    extra_ev = (
-        hbar_ev_s * surface_scattering_a * fermi_velocity_m_per_s / (effective_length_nm * 1e-9)
-    )
-    w = photon_energy_ev(wavelength_nm)
-    free_bulk = plasma_ev**2 / (w**2 + 1j * w * damping_ev)
-    free_small = plasma_ev**2 / (w**2 + 1j * w * (damping_ev + extra_ev))
-    return complex(epsilon_bulk + free_bulk - free_small)
-
-
-def spheroid_depolarization(aspect_ratio: float) -> tuple[float, float]:
-    """Depolarization factors ``(L_∥, L_⊥)`` of a prolate spheroid (``R = L/d ≥ 1``).
-
-    ``R = 1`` (a sphere) gives ``(1/3, 1/3)``; ``L_∥ + 2 L_⊥ = 1``.
-
-    Parameters
-    ----------
-    aspect_ratio
-        Long axis over short axis.
-    """
-    if aspect_ratio < 1.0:
-        raise ValueError(f"a prolate spheroid needs aspect ratio >= 1; got {aspect_ratio}")
-    e2 = 1.0 - 1.0 / aspect_ratio**2
-    if e2 < 1e-6:  # series about the sphere: L = 1/3 - 2e²/15 + ...
-        long_factor = 1.0 / 3.0 - 2.0 * e2 / 15.0
-    else:
-        e = math.sqrt(e2)
-        long_factor = (1.0 - e2) / e2 * (math.log((1.0 + e) / (1.0 - e)) / (2.0 * e) - 1.0)
-    return long_factor, (1.0 - long_factor) / 2.0
-
-
-def prolate_volume_nm3(length_nm: float, width_nm: float) -> float:
-    """Volume ``π L d² / 6`` (nm³) of a prolate spheroid of length ``L`` and width ``d``."""
-    return math.pi * length_nm * width_nm**2 / 6.0
-
-
-def prolate_surface_nm2(length_nm: float, width_nm: float) -> float:
-    """Surface area (nm²) of a prolate spheroid, ``2πb² (1 + (a/(b e)) arcsin e)``."""
-    a, b = length_nm / 2.0, width_nm / 2.0
-    if a <= b * (1.0 + 1e-9):
-        return 4.0 * math.pi * b**2
-    e = math.sqrt(1.0 - (b / a) ** 2)
-    return 2.0 * math.pi * b**2 * (1.0 + a / (b * e) * math.asin(e))
 
 
 def gans_cross_sections(
@@ -371,26 +277,6 @@ def nanocage_cross_sections(
     r_in, r_out = nanocage_equivalent_radii(edge_nm, wall_nm)
     r = mie.coated_sphere_cross_sections(wavelength_nm, r_in, r_out, n_medium, n_wall, n_medium)
     return CrossSections(float(r.c_abs_nm2), float(r.c_sca_nm2), "hollow_sphere_equivalent_cage")
-
-
-def maxwell_garnett(epsilon_inclusion: complex, epsilon_host: complex, fraction: float) -> complex:
-    """Maxwell-Garnett effective permittivity of spherical inclusions at volume ``fraction``.
-
-    Parameters
-    ----------
-    epsilon_inclusion, epsilon_host
-        Permittivities of inclusions and host.
-    fraction
-        Inclusion volume fraction in [0, 1].
-    """
-    if not 0.0 <= fraction <= 1.0:
-        raise ValueError(f"volume fraction must lie in [0, 1]; got {fraction}")
-    diff = epsilon_inclusion - epsilon_host
-    return complex(
-        epsilon_host
-        * (epsilon_inclusion + 2.0 * epsilon_host + 2.0 * fraction * diff)
-        / (epsilon_inclusion + 2.0 * epsilon_host - fraction * diff)
-    )
 
 
 def cluster_cross_sections(

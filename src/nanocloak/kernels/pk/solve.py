@@ -182,8 +182,10 @@ def dosing_segments(
         for dose in doses:
             if dose.duration_h == 0.0 and dose.time_h == a:
                 seg_bolus[:, k] += dose.amount_mg
-            if dose.duration_h > 0.0 and dose.time_h <= a < dose.time_h + dose.duration_h:
-                seg_rate[:, k] += dose.amount_mg / dose.duration_h
+            end = dose.time_h + dose.duration_h
+            if dose.duration_h > 0.0 and dose.time_h <= a < end:
+                # over the cut's own (rounded) length, so that exactly the amount goes in
+                seg_rate[:, k] += dose.amount_mg / (end - dose.time_h)
         started = [d.time_h for d in doses if d.time_h <= a]
         seg_tref[k] = first if clock == "absolute" or not started else max(started)
         last = k == n_seg - 1

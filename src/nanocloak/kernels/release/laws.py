@@ -17,6 +17,12 @@ with the burst ``F0`` (%) and the lag time ``Tlag`` (h); the plateau variant rep
 The log-time families (logistic, Gompertz, probit) use ``log10 t`` by default, as in Excel's
 ``LOG`` used by DDSolver; ``log_base`` makes the base explicit. Rate constants are in
 reciprocal hours because t is in hours: refit with t in minutes and they change scale.
+
+The law functions live by family in :mod:`~nanocloak.kernels.release.kinetic_laws` (order,
+power and Weibull), :mod:`~nanocloak.kernels.release.geometry_laws` (Hixson–Crowell,
+Hopfenberg, Baker–Lonsdale) and :mod:`~nanocloak.kernels.release.log_time_laws` (logistic,
+Gompertz, probit); this module catalogues them as ``ReleaseLaw`` records in ``LAWS`` and
+re-exports them.
 """
 
 from __future__ import annotations
@@ -26,9 +32,26 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
-from scipy.special import expit, ndtr
 
 from nanocloak.kernels.arrays import FloatArray
+from nanocloak.kernels.release.geometry_laws import (
+    baker_lonsdale,
+    baker_lonsdale_lhs,
+    hixson_crowell,
+    hopfenberg,
+)
+from nanocloak.kernels.release.kinetic_laws import (
+    first_order,
+    higuchi,
+    korsmeyer_peppas,
+    makoid_banakar,
+    peppas_sahlin,
+    peppas_sahlin_2,
+    quadratic,
+    weibull,
+    zero_order,
+)
+from nanocloak.kernels.release.log_time_laws import gompertz, logistic, probit
 
 __all__ = [
     "LAWS",
@@ -51,327 +74,6 @@ __all__ = [
     "weibull",
     "zero_order",
 ]
-
-
-def _t(t_h: FloatArray | float) -> FloatArray:
-    out: FloatArray = np.maximum(np.asarray(t_h, dtype=float), 0.0)
-    return out
-
-
-def _log_t(t_h: FloatArray, log_base: float) -> FloatArray:
-    """log_base(t), with -inf at t <= 0 and no floating-point warning."""
-    positive = t_h > 0.0
-    out = np.full(t_h.shape, -np.inf)
-    out[positive] = np.log(t_h[positive]) / np.log(log_base)
-    return out
-
-
-def zero_order(t_h: FloatArray | float, k0: float) -> FloatArray:
-    r"""Zero-order release, :math:`F = k_0 t`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    k0
-        Release rate (%/h).
-    """
-    return k0 * _t(t_h)
-
-
-def first_order(t_h: FloatArray | float, k1: float, fmax: float = 100.0) -> FloatArray:
-    r"""First-order release, :math:`F = F_\mathrm{max}(1 - e^{-k_1 t})` (Wagner 1969).
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    k1
-        First-order rate constant (1/h).
-    fmax
-        Plateau (%), 100 unless the plateau variant is fitted.
-    """
-    return fmax * -np.expm1(-k1 * _t(t_h))
-
-
-def higuchi(t_h: FloatArray | float, kh: float) -> FloatArray:
-    r"""Higuchi square-root-of-time release, :math:`F = k_H \sqrt{t}` (Higuchi 1963).
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    kh
-        Higuchi constant (%/h^0.5).
-    """
-    return kh * np.sqrt(_t(t_h))
-
-
-def korsmeyer_peppas(t_h: FloatArray | float, kkp: float, n: float) -> FloatArray:
-    r"""Korsmeyer–Peppas power law, :math:`F = k_{KP} t^n` (Korsmeyer et al. 1983).
-
-    Valid for the first 60 % of release only; ``n`` is the release exponent.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    kkp
-        Release constant (%/h^n).
-    n
-        Release exponent (dimensionless).
-    """
-    return kkp * _t(t_h) ** n
-
-
-def _shrinking(t_h: FloatArray | float, k: float, exponent: float, fmax: float) -> FloatArray:
-    remaining = np.clip(1.0 - k * _t(t_h), 0.0, 1.0)
-    return fmax * (1.0 - remaining**exponent)
-
-
-def hixson_crowell(t_h: FloatArray | float, khc: float, fmax: float = 100.0) -> FloatArray:
-    r"""Hixson–Crowell cube-root law, :math:`F = F_\mathrm{max}[1 - (1 - k_{HC} t)^3]`.
-
-    Complete (``F = Fmax``) once :math:`k_{HC} t \ge 1`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    khc
-        Hixson–Crowell constant (1/h).
-    fmax
-        Plateau (%).
-    """
-    return _shrinking(t_h, khc, 3.0, fmax)
-
-
-def hopfenberg(
-    t_h: FloatArray | float, khb: float, n_geom: float = 3.0, fmax: float = 100.0
-) -> FloatArray:
-    r"""Hopfenberg surface-erosion law, :math:`F = F_\mathrm{max}[1 - (1 - k_{HB} t)^{n}]`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    khb
-        Erosion constant :math:`k_0/(C_0 a_0)` (1/h).
-    n_geom
-        Geometry: 1 slab, 2 cylinder, 3 sphere (held fixed, not fitted).
-    fmax
-        Plateau (%).
-    """
-    return _shrinking(t_h, khb, n_geom, fmax)
-
-
-def baker_lonsdale_lhs(f_pct: FloatArray | float) -> FloatArray:
-    r"""Left side of the Baker–Lonsdale law, :math:`\tfrac32[1-(1-F/100)^{2/3}] - F/100`.
-
-    Parameters
-    ----------
-    f_pct
-        Cumulative release (%), between 0 and 100.
-    """
-    f = np.clip(np.asarray(f_pct, dtype=float) / 100.0, 0.0, 1.0)
-    return 1.5 * (1.0 - (1.0 - f) ** (2.0 / 3.0)) - f
-
-
-def baker_lonsdale(t_h: FloatArray | float, kbl: float) -> FloatArray:
-    r"""Baker–Lonsdale release from a sphere (Baker & Lonsdale 1974), solved for F.
-
-    The law is implicit in F:
-
-    .. math::
-
-        \tfrac32\bigl[1 - (1 - F/100)^{2/3}\bigr] - F/100 = k_{BL} t .
-
-    With :math:`u = (1 - F/100)^{1/3}` it is the cubic :math:`u^3 - \tfrac32 u^2 +
-    \tfrac12 - k_{BL} t = 0`, whose root in [0, 1] is
-    :math:`u = \tfrac12 + \cos\bigl[\tfrac13\arccos(4 k_{BL} t - 1) - \tfrac{2\pi}{3}\bigr]`;
-    release is complete once :math:`k_{BL} t \ge 1/2`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    kbl
-        Baker–Lonsdale constant (1/h).
-    """
-    y = np.clip(kbl * _t(t_h), 0.0, 0.5)
-    u = 0.5 + np.cos(np.arccos(np.clip(4.0 * y - 1.0, -1.0, 1.0)) / 3.0 - 2.0 * np.pi / 3.0)
-    return 100.0 * (1.0 - np.clip(u, 0.0, 1.0) ** 3)
-
-
-def makoid_banakar(t_h: FloatArray | float, kmb: float, n: float, k: float) -> FloatArray:
-    r"""Makoid–Banakar law, :math:`F = k_{MB} t^n e^{-k t}` (Makoid et al. 1993).
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    kmb
-        Scale (%/h^n).
-    n
-        Exponent (dimensionless).
-    k
-        Exponential rate (1/h).
-    """
-    t = _t(t_h)
-    return kmb * t**n * np.exp(-k * t)
-
-
-def peppas_sahlin(t_h: FloatArray | float, k1: float, k2: float, m: float) -> FloatArray:
-    r"""Peppas–Sahlin law 1, :math:`F = k_1 t^m + k_2 t^{2m}` (Peppas & Sahlin 1989).
-
-    ``k1`` carries the Fickian part, ``k2`` the polymer-relaxation (case II) part.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    k1
-        Fickian constant (%/h^m).
-    k2
-        Relaxation constant (%/h^(2m)).
-    m
-        Diffusional exponent (dimensionless).
-    """
-    t = _t(t_h)
-    return k1 * t**m + k2 * t ** (2.0 * m)
-
-
-def peppas_sahlin_2(t_h: FloatArray | float, k1: float, k2: float) -> FloatArray:
-    r"""Peppas–Sahlin law 2 (slab, m = 0.5), :math:`F = k_1 t^{0.5} + k_2 t`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    k1
-        Fickian constant (%/h^0.5).
-    k2
-        Relaxation constant (%/h).
-    """
-    return peppas_sahlin(t_h, k1, k2, 0.5)
-
-
-def quadratic(t_h: FloatArray | float, k1: float, k2: float) -> FloatArray:
-    r"""Quadratic law, :math:`F = 100(k_1 t^2 + k_2 t)` (Polli et al. 1997).
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    k1
-        Quadratic constant (1/h^2, as a fraction of the dose).
-    k2
-        Linear constant (1/h, as a fraction of the dose).
-    """
-    t = _t(t_h)
-    return 100.0 * (k1 * t**2 + k2 * t)
-
-
-def weibull(t_h: FloatArray | float, alpha: float, beta: float, fmax: float = 100.0) -> FloatArray:
-    r"""Weibull law, :math:`F = F_\mathrm{max}\{1 - \exp(-t^\beta/\alpha)\}` (Langenbucher 1972).
-
-    The scale is :math:`\alpha = \mathrm{MDT}^\beta`, so :math:`\mathrm{MDT} = \alpha^{1/\beta}`
-    is the time to 63.2 % of ``fmax``; the location ``Ti`` is the lag variant.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    alpha
-        Scale (h^beta).
-    beta
-        Shape (dimensionless).
-    fmax
-        Plateau (%).
-    """
-    return fmax * -np.expm1(-(_t(t_h) ** beta) / alpha)
-
-
-def logistic(
-    t_h: FloatArray | float,
-    alpha: float,
-    beta: float,
-    fmax: float = 100.0,
-    log_base: float = 10.0,
-) -> FloatArray:
-    r"""Logistic law, :math:`F = F_\mathrm{max}\,\mathrm{expit}(\alpha + \beta\log t)`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    alpha
-        Location (dimensionless; depends on the time unit).
-    beta
-        Slope on log time (dimensionless).
-    fmax
-        Plateau (%).
-    log_base
-        Base of the logarithm of time (10 by default).
-    """
-    out: FloatArray = fmax * expit(alpha + beta * _log_t(_t(t_h), log_base))
-    return out
-
-
-def gompertz(
-    t_h: FloatArray | float,
-    alpha: float,
-    beta: float,
-    fmax: float = 100.0,
-    log_base: float = 10.0,
-) -> FloatArray:
-    r"""Gompertz law, :math:`F = F_\mathrm{max}\exp[-\alpha e^{-\beta\log t}]`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    alpha
-        Scale (dimensionless; depends on the time unit).
-    beta
-        Shape on log time (dimensionless).
-    fmax
-        Plateau (%).
-    log_base
-        Base of the logarithm of time (10 by default).
-    """
-    t = _t(t_h)
-    positive = t > 0.0
-    out = np.zeros(t.shape)
-    log_t = _log_t(t, log_base)[positive]
-    out[positive] = fmax * np.exp(-alpha * np.exp(np.clip(-beta * log_t, -700.0, 700.0)))
-    return out
-
-
-def probit(
-    t_h: FloatArray | float,
-    alpha: float,
-    beta: float,
-    fmax: float = 100.0,
-    log_base: float = 10.0,
-) -> FloatArray:
-    r"""Probit law, :math:`F = F_\mathrm{max}\,\Phi(\alpha + \beta\log t)`.
-
-    Parameters
-    ----------
-    t_h
-        Time (h).
-    alpha
-        Location (dimensionless; depends on the time unit).
-    beta
-        Slope on log time (dimensionless).
-    fmax
-        Plateau (%).
-    log_base
-        Base of the logarithm of time (10 by default).
-    """
-    out: FloatArray = fmax * ndtr(alpha + beta * _log_t(_t(t_h), log_base))
-    return out
 
 
 @dataclass(frozen=True, slots=True)

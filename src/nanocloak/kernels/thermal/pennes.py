@@ -224,6 +224,48 @@ def _build(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _System:
+    """``C dT/dt = −L T + b + s(t) q`` on the nodes, with the fixed (Dirichlet) nodes split off.
+
+    ``L = K + diag(perfusion + hA)`` and ``b = perfusion·T_a + Q_met V + hA·T_amb``; the
+    transient and the steady solvers share it.
+    """
+
+    op: _Operator
+    shape: tuple[int, ...]
+    linear: sp.csr_matrix  # L
+    source_w: FloatArray  # q = Q V per node
+    metabolic_w: FloatArray  # Q_met V per node
+    h_area: FloatArray  # h × skin area per node
+    fixed_c: float  # temperature of the fixed nodes
+    free: IntArray  # indices of the free nodes
+    fixed: IntArray  # indices of the fixed nodes
+
+
+def _system(
+    r_m: FloatArray | None,
+    z_m: FloatArray,
+    source_w_per_m3: float | FloatArray,
+    tissue: TissueThermal,
+    boundary: SurfaceBoundary,
+) -> _System:
+    op = _build(r_m, z_m, tissue, boundary)
+    shape = (z_m.size,) if r_m is None else (r_m.size, z_m.size)
+    h_area = boundary.h_w_per_m2_k * op.surface_area
+    return _System(
+        op=op,
+        shape=shape,
+        linear=(op.conduction + sp.diags(op.perfusion_coef + h_area)).tocsr(),
+        source_w=_node_values(source_w_per_m3, shape, "source") * op.volume,
+        metabolic_w=_node_values(tissue.metabolic_w_per_m3, shape, "metabolic heat") * op.volume,
+        h_area=h_area,
+        fixed_c=tissue.arterial_c if boundary.bottom_c is None else boundary.bottom_c,
+        free=np.flatnonzero(op.fixed == 0.0),
+        fixed=np.flatnonzero(op.fixed != 0.0),
+    )
+
+
 def _solve(
     r_m: FloatArray | None,
     z_m: FloatArray,
@@ -238,30 +280,25 @@ def _solve(
     save_every: int,
     theta: float,
 ) -> PennesResult:
+    """The θ-method time march shared by the 1-D (``r_m`` None) and axisymmetric solvers."""
     if dt_s <= 0 or t_end_s <= 0:
         raise ValueError(f"dt_s and t_end_s must be positive; got {dt_s}, {t_end_s}")
     if not 0.5 <= theta <= 1.0:
         raise ValueError(f"theta must lie in [0.5, 1] for stability; got {theta}")
-    op = _build(r_m, z_m, tissue, boundary)
-    shape = (z_m.size,) if r_m is None else (r_m.size, z_m.size)
+    system = _system(r_m, z_m, source_w_per_m3, tissue, boundary)
+    op, shape = system.op, system.shape
     n = op.volume.size
-    q = _node_values(source_w_per_m3, shape, "source") * op.volume  # W per node
-    qmet = _node_values(tissue.metabolic_w_per_m3, shape, "metabolic heat") * op.volume
-    h_area = boundary.h_w_per_m2_k * op.surface_area
-    t_fixed = tissue.arterial_c if boundary.bottom_c is None else boundary.bottom_c
+    q, qmet, h_area = system.source_w, system.metabolic_w, system.h_area
+    t_fixed = system.fixed_c
     if initial_c is None:
         temp = np.full(n, t_fixed)
     else:
         temp = _node_values(initial_c, shape, "initial temperature").copy()
-    free = op.fixed == 0.0
-    temp[~free] = t_fixed
-    # C dT/dt = -L T + b + s(t) q with L = K + diag(perf + hA)
-    lin = (op.conduction + sp.diags(op.perfusion_coef + h_area)).tocsr()
+    temp[system.fixed] = t_fixed
     const = op.perfusion_coef * tissue.arterial_c + qmet + h_area * boundary.ambient_c
-    ff = np.flatnonzero(free)
-    fx = np.flatnonzero(~free)
-    l_ff = lin[ff][:, ff]
-    l_fx = lin[ff][:, fx]
+    ff, fx = system.free, system.fixed
+    l_ff = system.linear[ff][:, ff]
+    l_fx = system.linear[ff][:, fx]
     cap = op.capacity[ff] / dt_s
     lhs = splu((sp.diags(cap) + theta * l_ff).tocsc())
     rhs_op = (sp.diags(cap) - (1.0 - theta) * l_ff).tocsr()
@@ -441,17 +478,16 @@ def steady_pennes_1d(
         As in :func:`solve_pennes_1d`; a steady state needs perfusion or a fixed boundary.
     """
     z = np.asarray(z_m, dtype=float)
-    op = _build(None, z, tissue, boundary)
-    shape = (z.size,)
-    q = _node_values(source_w_per_m3, shape, "source") * op.volume
-    qmet = _node_values(tissue.metabolic_w_per_m3, shape, "metabolic heat") * op.volume
-    h_area = boundary.h_w_per_m2_k * op.surface_area
-    t_fixed = tissue.arterial_c if boundary.bottom_c is None else boundary.bottom_c
-    lin = (op.conduction + sp.diags(op.perfusion_coef + h_area)).tocsr()
-    rhs = op.perfusion_coef * tissue.arterial_c + qmet + q + h_area * boundary.ambient_c
-    free = np.flatnonzero(op.fixed == 0.0)
-    fixed = np.flatnonzero(op.fixed != 0.0)
-    temp = np.full(z.size, t_fixed)
+    system = _system(None, z, source_w_per_m3, tissue, boundary)
+    op, h_area = system.op, system.h_area
+    rhs = (
+        op.perfusion_coef * tissue.arterial_c
+        + system.metabolic_w
+        + system.source_w
+        + h_area * boundary.ambient_c
+    )
+    free, fixed, lin = system.free, system.fixed, system.linear
+    temp = np.full(z.size, system.fixed_c)
     b = rhs[free] - (lin[free][:, fixed] @ temp[fixed] if fixed.size else 0.0)
     temp[free] = splu(lin[free][:, free].tocsc()).solve(b)
     return temp

@@ -1,7 +1,8 @@
 """Co-incubation (stirring) of vesicles and cores: spontaneous adsorption and fusion.
 
 Vesicles meet cores by diffusion (faster with stirring) and fuse at a rate that is Arrhenius
-in temperature; nothing drives them to close around a core, so complete envelopment is rare
+in temperature, so a vesicle's intensity is κ = rate·time; nothing drives them to close
+around a core, so complete envelopment is rare
 and coating is the least complete of the methods. Long incubations at 37 °C
 cost protein function.
 """
@@ -55,7 +56,7 @@ def co_incubation(
     wall = params.setup_time_min + time_min
     hands_on = params.setup_time_min + params.hands_on_share * time_min
     return ProcessOutcome(
-        events_when_plentiful=params.encounter_rate_per_h * arrhenius * stir * time_min / 60.0,
+        capture_intensity=params.encounter_rate_per_h * arrhenius * stir * time_min / 60.0,
         vesicle_median_nm=vesicle_median_nm,
         vesicle_gsd=params.vesicle_gsd,
         reseal_probability=params.reseal_probability,

@@ -82,8 +82,9 @@ class ProcessOutcome:
 
     Attributes
     ----------
-    events_when_plentiful
-        Productive membrane–particle events per particle when vesicles are plentiful.
+    capture_intensity
+        κ: expected productive encounters of one membrane piece (vesicle) with the cores
+        during the process; the coating model captures a share 1 − e^(−κ) of the pieces.
     vesicle_median_nm, vesicle_gsd
         Log-normal size of the vesicles or fragments the particles meet (nm, –).
     reseal_probability
@@ -104,7 +105,7 @@ class ProcessOutcome:
         Problems with the settings, in words.
     """
 
-    events_when_plentiful: float
+    capture_intensity: float
     vesicle_median_nm: float
     vesicle_gsd: float
     reseal_probability: float

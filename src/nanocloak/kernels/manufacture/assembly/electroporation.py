@@ -4,7 +4,8 @@
   (Schwan's equation), τ = r·C_m·(ρ_i + ρ_e/2) (Kotnik 2019), and porates when ΔV exceeds the
   critical voltage; ρ_e is the electroporation buffer's resistivity, ρ_i the vesicle lumen's.
 * A particle spends zone volume / flow in the pulsed zone and receives pulse rate × residence
-  pulses; each pulse porates a share of vesicles, of which a share takes up a particle; the
+  pulses; each pulse porates a share of vesicles, of which a share takes up a particle, so a
+  vesicle's intensity is κ = pulses·porated share·entry probability; the
   porated vesicle then reseals around it — the complete coating electroporation is known for
   (Rao 2017).
 * Each pulse heats the buffer adiabatically (the pulse is far shorter than heat conduction out
@@ -148,7 +149,7 @@ def electroporation(
             "kV/cm: raise the voltage, narrow the gap or lengthen the pulse"
         )
     return ProcessOutcome(
-        events_when_plentiful=pulses * porated * params.entry_probability_per_pulse,
+        capture_intensity=pulses * porated * params.entry_probability_per_pulse,
         vesicle_median_nm=vesicle_median_nm,
         vesicle_gsd=params.vesicle_gsd,
         reseal_probability=params.reseal_probability,

@@ -1,7 +1,9 @@
 """Co-extrusion of vesicles and cores through a polycarbonate track-etched membrane.
 
-* Confinement ``min(1, (d_coated/pore)²)`` — how hard a pass presses vesicles onto a particle —
-  scales the fusion chance per pass; extruded vesicles leave near the pore size.
+* Every pass forces each vesicle through a pore; with probability p·confinement it fuses with
+  a core crossing the same pore, so a vesicle's intensity is κ = p·passes·confinement.
+  Confinement ``min(1, (d_coated/pore)²)`` — how hard a pass presses vesicles onto a
+  particle — scales it; extruded vesicles leave near the pore size.
 * Cores whose smallest caliper exceeds the pore are sieved out on the first pass; a share of
   the rest adsorbs on the membrane at every pass; each run loses the extruder's dead volume.
 * A pass pushes the run volume through the membrane by hand. Flow through a track-etched
@@ -76,7 +78,7 @@ def extrusion(
         Volume of the core–vesicle mixture (mL).
     """
     confinement = min(1.0, (coated_diameter_nm / pore_nm) ** 2)
-    events = params.fusion_probability_per_pass * passes * confinement
+    intensity = params.fusion_probability_per_pass * passes * confinement
     sieved = 1.0 - float(ndtr(math.log(pore_nm / caliper_median_nm) / math.log(core_gsd)))
     runs = max(1, math.ceil(batch_volume_ml / params.run_volume_ml - 1e-9))
     run_volume = batch_volume_ml / runs
@@ -98,7 +100,7 @@ def extrusion(
             f"will be sparse (confinement {confinement:.2f})"
         )
     return ProcessOutcome(
-        events_when_plentiful=events,
+        capture_intensity=intensity,
         vesicle_median_nm=pore_nm,
         vesicle_gsd=params.vesicle_gsd,
         reseal_probability=params.reseal_probability,

@@ -2,8 +2,9 @@
 
 * Absorbed power: a probe puts a share η of its electrical power into the sample; a bath
   spreads η of its power through its water, of which a tube takes its volume share
-  (V_sample/V_bath). Absorbed energy density E = P_a·t/V (J/mL) over a reference gives the
-  event count: cavitation breaks membranes into fragments that re-form around cores.
+  (V_sample/V_bath). Absorbed energy density E = P_a·t/V (J/mL) over a reference gives a
+  fragment's intensity κ = E/E_ref: cavitation breaks membranes into fragments that re-form
+  around cores.
 * The sample heats as T(t) = T₀ + (P_a/hA)(1 − exp(−t/τ)), τ = m·c/hA, until it boils.
 * Protein function decays by cavitation (∝ E) and by Arrhenius denaturation along T(t).
 * Fragments are smaller and more varied than extruded vesicles, so coating is patchier and
@@ -90,7 +91,7 @@ def sonication(
     hands_on = params.hands_on_share * wall
     peak = float(temperature[-1])
     return ProcessOutcome(
-        events_when_plentiful=energy / params.reference_energy_j_per_ml,
+        capture_intensity=energy / params.reference_energy_j_per_ml,
         vesicle_median_nm=params.fragment_median_nm,
         vesicle_gsd=params.fragment_gsd,
         reseal_probability=params.reseal_probability,
