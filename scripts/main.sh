@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up .venv and run the main job: a virtual in vivo study of RBC-membrane Fe3O4
 # nanoclusters made by co-extrusion vs microfluidic electroporation with 808-nm photothermal
-# therapy (4 groups x 5 mice, 3 weeks), stored in DuckDB with a self-contained HTML report,
+# therapy (5 groups x 5 mice, 3 weeks), stored in DuckDB with a self-contained HTML report,
 # plus the design-and-manufacture comparison of the two particles.
 source "$(dirname "$0")/_venv.sh" ""
 set -euo pipefail

@@ -180,8 +180,10 @@ def main() -> None:
     lo, hi = ref.bootstrap_ci_nm
     print(f"  bootstrap 95 % CI of the median: {lo:.4g}-{hi:.4g} nm")
     print(f"  geometric mean: {ref.geometric_mean_nm:.4g} nm")
-    print(f"  median HD of datasets with DE24 in percentiles {DE24_BAND}: "
-          f"{ref.de24_band_median_nm:.4g} nm")
+    print(
+        f"  median HD of datasets with DE24 in percentiles {DE24_BAND}: "
+        f"{ref.de24_band_median_nm:.4g} nm"
+    )
     for adjust in ((), COVARIATES):
         s = size_slope(table, adjust)
         label = "adjusted for " + ", ".join(adjust) if adjust else "unadjusted"

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nanocloak.errors import DataFormatError
@@ -21,6 +22,7 @@ from nanocloak.io.files import write_text_atomic
 from nanocloak.plotting.series import save
 from nanocloak.results.analysis import AnalysisResult
 from nanocloak.workflows.validate_pk import ROLES, validate_pk
+from nanocloak.workflows.validate_studies import validate_studies, validation_work
 
 app = typer.Typer(
     help="Validate models against published observations (calibration data kept apart).",
@@ -31,6 +33,7 @@ console = Console()
 DEFAULT_OBSERVATIONS = (
     Path(__file__).resolve().parents[3] / "examples" / "validation" / "pk_observations.csv"
 )
+DEFAULT_CLAIMS = DEFAULT_OBSERVATIONS.parent / "study_claims.csv"
 
 
 @app.command("pk")
@@ -71,6 +74,86 @@ def pk(
         for target, what in ((report, "report"), (plot, "plot")):
             if target is not None:
                 console.print(f"{what} written to {target}", style="dim")
+
+
+@app.command("studies")
+def studies(
+    claims: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Claims table (CSV); default: the repository's "
+            "examples/validation/study_claims.csv."
+        ),
+    ] = None,
+    studies_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--studies", help="Folder of the study files; default: examples/studies beside it."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a Markdown report.")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Save the predicted ratios (PNG/PDF/SVG).")
+    ] = None,
+) -> None:
+    """Run the example studies and check each comparison the review states: the model's two
+    values, ratio and verdict next to the review's statement. Exits with status 1 when any
+    claim does not agree (after printing the whole table)."""
+    path = claims or DEFAULT_CLAIMS
+    if not path.is_file():
+        raise DataFormatError(f"{path}: no claims table; pass one (see docs/studies/validation.md)")
+    total = validation_work(path, studies_dir)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("studies", total=total)
+
+        def advance(what: str) -> None:
+            bar.update(task, advance=1, description=what[:50])
+
+        result = validate_studies(path, studies_dir=studies_dir, progress=advance)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+    else:
+        _print_claims(result)
+    if report is not None:
+        write_text_atomic(report, result.report())
+    if plot is not None:
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        save(list(result.panels), str(plot))
+    if not as_json:
+        for target, what in ((report, "report"), (plot, "plot")):
+            if target is not None:
+                console.print(f"{what} written to {target}", style="dim")
+    failed = [r["id"] for r in result.tables["claims"] if r["verdict"] != "agrees"]
+    if failed:
+        Console(stderr=True).print(
+            f"[bold red]{len(failed)} of {len(result.tables['claims'])} review claims do not "
+            f"agree with the model:[/] {escape(', '.join(failed))}"
+        )
+        raise typer.Exit(1)
+
+
+def _print_claims(result: AnalysisResult) -> None:
+    rows = result.tables["claims"]
+    _table(
+        result.title,
+        rows,
+        ("id", "quantity", "claim", "value_a", "value_b", "unit", "ratio", "verdict"),
+    )
+    _table("What the review states", rows, ("id", "statement", "location", "size"))
+    for e in result.estimates:
+        console.print(f"{escape(e.label or e.name)}: {_cell(e.value)}", style="bold")
+    for warning in result.warnings:
+        console.print(f"[yellow]does not agree:[/] {escape(warning)}")
 
 
 def _print(result: AnalysisResult) -> None:

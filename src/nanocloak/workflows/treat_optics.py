@@ -116,10 +116,12 @@ def designed_core_optics(
             source,
         ),
     ]
-    notes = [
-        f"{core.material} optics at {wavelength_nm:g} nm from the {cross.model} model of its "
-        "geometry (no tabulated line)"
-    ]
+    how = (
+        "its tabulated spectrum"
+        if cross.model == "tabulated"
+        else f"the {cross.model} model of its geometry"
+    )
+    notes = [f"{core.material} optics at {wavelength_nm:g} nm from {how} (no tabulated line)"]
     return mass_ext, share, rows, notes
 
 

@@ -143,9 +143,19 @@ def test_animals_draw_their_own_tumor_permeability(rbc: Design) -> None:
     de = [d.de24 for d in cohort.delivery]
     assert np.all(np.diff(de) > 0.0)  # stratified quantiles, increasing permeability
     assert np.all(cohort.mass_balance_error() < 1e-6)
-    # blood barely depends on the tumour: the systemic PK of the animals is the same
-    blood = cohort.percent_id()[:, :, cohort.outputs.index("blood")]
-    assert np.allclose(blood, blood[:1], rtol=0.02, atol=1e-3)
+    # blood barely depends on the tumour: the systemic PK of the animals is the same. The
+    # animals differ only in tumour PA_C, so blood can differ only by what the tumour takes up
+    # and releases differently; with permeability-limited tumour entry (calibrated base model)
+    # that is tenths of a %ID, i.e. several % of the late blood level (0.47 %ID at 168 h), so a
+    # relative tolerance does not fit. Absolute tolerance 0.5 %ID = half the median DEmax of the
+    # Cheng 2020 datasets (0.99 %ID): a tumour cannot move blood by more than it holds, while a
+    # draw leaking into systemic parameters (liver/spleen uptake) would move blood, 20-60 %ID at
+    # 6-48 h, by whole %ID. The blood differences must also stay below the tumour differences.
+    percent = cohort.percent_id()
+    blood = percent[:, :, cohort.outputs.index("blood")]
+    tumor = percent[:, :, cohort.outputs.index("tumor")]
+    assert np.allclose(blood, blood[:1], rtol=0.0, atol=0.5)
+    assert np.max(np.abs(blood - blood[:1])) <= np.max(np.abs(tumor - tumor[:1]))
     off = simulate_design_pk(
         rbc, 5.0, n_particles=SMALL, animals=3, mechanisms=("cd47", "opsonization")
     )

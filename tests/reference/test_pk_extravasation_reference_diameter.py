@@ -1,0 +1,104 @@
+"""Recompute the extravasation reference diameter from the G1 particle sizes and check the YAML.
+
+Data: hydrodynamic diameters (column HD) and fitted tumor permeabilities (PATC) of the 378
+datasets of Cheng et al., ACS Nano 2020;14:3075 (doi:10.1021/acsnano.9b08142), as shipped by
+UFPBPK/Nano-AI-PBPK-G1 (``examples/calibration/pbpk/cheng2020_g1_particle_size.csv``, CC0).
+Script: ``examples/calibration/pbpk/extravasation_size.py``. Pore range: Hobbs et al., PNAS
+1998;95:4607 (doi:10.1073/pnas.95.8.4607), abstract: pore cutoff of subcutaneous tumours
+200 nm to 1.2 µm.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from nanocloak.knowledge.pbpk_membrane import membrane_layer
+
+HERE = Path(__file__).resolve().parents[2] / "examples" / "calibration" / "pbpk"
+SCRIPT = HERE / "extravasation_size.py"
+SIZE_CSV = HERE / "cheng2020_g1_particle_size.csv"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("extravasation_size", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve their module by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def script() -> ModuleType:
+    return _load()
+
+
+def _diameters() -> np.ndarray:
+    """HD column read straight from the CSV (independent of the script)."""
+    lines = [x for x in SIZE_CSV.read_text().splitlines() if not x.startswith("#")]
+    rows = list(csv.DictReader(lines))
+    assert len(rows) == 378  # every G1 dataset, with or without a size
+    return np.array(
+        [float(r["hydrodynamic_diameter_nm"]) for r in rows if r["hydrodynamic_diameter_nm"]]
+    )
+
+
+def test_pk_extravasation_reference_diameter_is_the_g1_median_size() -> None:
+    """Value = median HD of the 342 datasets that report one (exact: same numbers, no fit)."""
+    d = _diameters()
+    assert d.size == 342
+    shipped = membrane_layer()["extravasation"].parameters["reference_diameter"]
+    assert shipped.to("nm") == pytest.approx(float(np.median(d)), rel=1e-12)
+    assert shipped.status == "derived"
+    assert shipped.source == "nano_ai_pbpk_g1_data"
+
+
+def test_pk_extravasation_reference_range_is_recomputed(script: ModuleType) -> None:
+    """low/high = the widest of the bootstrap CI, geometric mean and DE24-band median.
+
+    Tolerance 1e-3 relative: the YAML holds these to 4 significant figures.
+    """
+    ref = script.reference_diameter(script.read_sizes())
+    value, low, high = ref.shipped()
+    shipped = membrane_layer()["extravasation"].parameters["reference_diameter"]
+    assert shipped.to("nm") == pytest.approx(value, rel=1e-12)
+    assert shipped.unit == "nm"  # low/high are in the entry's unit
+    assert shipped.low is not None
+    assert shipped.high is not None
+    assert shipped.low == pytest.approx(low, rel=1e-3)
+    assert shipped.high == pytest.approx(high, rel=1e-3)
+    assert low < value < high
+    assert ref.geometric_mean_nm == pytest.approx(np.exp(np.mean(np.log(_diameters()))))
+
+
+def test_pk_extravasation_pore_range_is_hobbs_and_exceeds_the_reference() -> None:
+    """Pore range = Hobbs 1998's pore cutoff of subcutaneous tumours, 200 nm to 1.2 µm."""
+    params = membrane_layer()["extravasation"].parameters
+    pore, ref = params["pore_diameter"], params["reference_diameter"]
+    assert pore.source == "hobbs1998"
+    assert pore.unit == ref.unit == "nm"
+    assert pore.low is not None
+    assert pore.high is not None
+    assert pore.low == pytest.approx(200.0)
+    assert pore.high == pytest.approx(1200.0)
+    assert ref.high is not None
+    assert pore.low > ref.high  # every combination in range is admissible
+
+
+def test_pk_extravasation_implied_pore_inverts_the_renkin_slope(script: ModuleType) -> None:
+    """The pore-diameter check: the pore whose Renkin slope is that of a 600-nm pore is 600 nm,
+    and a gentler slope means a wider pore."""
+    d = _diameters()
+    slope = script.renkin_slope(d, 600.0)
+    assert script.implied_pore_nm(d, slope) == pytest.approx(600.0, rel=1e-4)
+    assert script.implied_pore_nm(d, 0.5 * slope) > 600.0
+    observed = script.size_slope(script.read_sizes())
+    assert observed.low < observed.value < observed.high
