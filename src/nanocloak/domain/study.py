@@ -23,6 +23,7 @@ from nanocloak.domain.base import (
     FieldAmplitude,
     FieldFrequency,
     Irradiance,
+    RadiationDose,
     SpotRadius,
     StudyDuration,
     TimePoint,
@@ -43,7 +44,6 @@ VARIABLE_PARAMETERS = {
     "tumor.start_volume": "tumor volume at day 0 (multiplies the study's start volume)",
     "tumor.delivery": "tumor particle delivery (EPR heterogeneity; multiplies tumor permeability)",
     "tumor.perfusion": "tumor blood perfusion during heating (multiplies the calibrated value)",
-    "body_weight": "body weight (multiplies the species' default)",
     "liver.uptake": "liver phagocytic uptake (multiplies liver k_max)",
     "spleen.uptake": "spleen phagocytic uptake (multiplies spleen k_max)",
 }
@@ -168,7 +168,20 @@ class MagneticField(DomainModel):
     doses: Literal["all", "first"] | list[int] = "all"
 
 
-Treatment = Annotated[Laser | MagneticField, Field(discriminator="kind")]
+class Radiation(DomainModel):
+    """One external-beam radiation fraction on the tumor, ``after`` each chosen dose.
+
+    ``beam`` sets the dose enhancement of gold in the tumor (kV beams far more than MV).
+    """
+
+    kind: Literal["xray"]
+    dose: RadiationDose
+    beam: Literal["kV", "MV", "Ir-192"] = "kV"
+    after: TimePoint = "24 h"
+    doses: Literal["all", "first"] | list[int] = "all"
+
+
+Treatment = Annotated[Laser | MagneticField | Radiation, Field(discriminator="kind")]
 
 
 class Group(DomainModel):

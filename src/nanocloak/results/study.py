@@ -111,10 +111,11 @@ class StudyResult:
     def summary(self) -> pd.DataFrame:
         """One row per group: final volume, tumor growth inhibition, survival, heat, weight.
 
-        TGI (%) = 100 × (1 − mean final volume / mean control final volume).
+        TGI (%) = 100 × (1 − ΔT/ΔC), Δ = mean final − mean day-0 caliper volume of a group
+        (the convention of the growth analysis, see ``nanocloak study compare``).
         """
         control = self.control_group()
-        control_final = float(np.mean(self.endpoint("final_volume", control)))
+        control_growth = self._mean_growth(control)
         rows = []
         for group in self.group_names:
             final = self.endpoint("final_volume", group)
@@ -123,7 +124,7 @@ class StudyResult:
                 "animals": int(final.size),
                 "final_volume_mm3": float(np.mean(final)),
                 "final_volume_sd_mm3": float(np.std(final, ddof=1)) if final.size > 1 else 0.0,
-                "tgi_percent": 100.0 * (1.0 - float(np.mean(final)) / control_final),
+                "tgi_percent": 100.0 * (1.0 - self._mean_growth(group) / control_growth),
             }
             times = self.endpoint("survival_time", group)
             events = self.endpoint("event", group)
@@ -136,6 +137,12 @@ class StudyResult:
             row["lung_nodules"] = float(np.mean(nodules)) if nodules.size else float("nan")
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def _mean_growth(self, group: str) -> float:
+        """Mean final minus mean day-0 caliper volume of ``group`` (mm³)."""
+        rows = self.readout("tumor_volume", group)
+        start = rows[rows["time"] == rows["time"].min()]["value"]
+        return float(np.mean(self.endpoint("final_volume", group)) - np.mean(start))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe summary, per-group statistics and provenance."""
@@ -158,7 +165,8 @@ def _median_survival(times: np.ndarray[Any, Any], events: np.ndarray[Any, Any]) 
     """Kaplan–Meier median survival (days); inf when survival stays above one half."""
     if times.size == 0:
         return float("nan")
-    order = np.argsort(times, kind="stable")
+    # at tied times events come before censorings (the censored animal was still at risk)
+    order = np.lexsort((events <= 0.5, times))
     t, e = times[order], events[order] > 0.5
     at_risk = np.arange(t.size, 0, -1, dtype=float)
     survival = np.cumprod(np.where(e, 1.0 - 1.0 / at_risk, 1.0))

@@ -13,7 +13,7 @@ from nanocloak.plotting.series import Panel, Series
 if TYPE_CHECKING:
     from nanocloak.results.study import StudyResult
 
-ORGANS = ("liver", "spleen", "lung", "kidneys", "heart", "tumor")
+ORGANS = ("liver", "spleen", "lung", "kidney", "brain", "tumor")
 
 
 def study_panels(result: StudyResult) -> list[Panel]:
@@ -101,7 +101,7 @@ def _survival_panel(result: StudyResult) -> Panel:
     for group in result.group_names:
         times = result.endpoint("survival_time", group)
         events = result.endpoint("event", group) > 0.5
-        order = np.argsort(times, kind="stable")
+        order = np.lexsort((~events, times))  # events before censorings at tied times
         t, e = times[order], events[order]
         at_risk = np.arange(t.size, 0, -1, dtype=float)
         surv = np.cumprod(np.where(e, 1.0 - 1.0 / at_risk, 1.0))

@@ -55,6 +55,7 @@ from nanocloak.kernels.tumor.kill import (
 from nanocloak.kernels.tumor.metastasis import expected_lung_nodules, poisson_nodule_count
 from nanocloak.kernels.tumor.simulate import TumorCourse, simulate_tumor
 from nanocloak.kernels.tumor.toxicity import body_weight_pct, sensitivity_from_reference
+from nanocloak.knowledge import imaging as imaging_kb
 from nanocloak.knowledge import loader, pbpk
 from nanocloak.knowledge import tumor as tumor_kb
 from nanocloak.knowledge.study import cargo_release, study_constants
@@ -238,14 +239,20 @@ def intratumoral_drug(
     pka = triggers["msn_dox_pka"].value
     amplitude = ph_amplitude_for_fold(triggers["msn_dox_fold_ph5"].value, 5.0, pka)
     rate = release.rate_ph74.to("1/h") * float(ph_rate_multiplier(ph, pka, amplitude))
-    edges = [x for b in bursts for x in (b.t_h, b.t_h + b.duration_h)]
+    # each window is flanked by points RAMP_H outside it, so the piecewise-linear rate ramps
+    # over RAMP_H at either end; the boost spread over (duration + RAMP_H) integrates exactly
+    edges = [
+        x
+        for b in bursts
+        for x in (b.t_h - RAMP_H, b.t_h, b.t_h + b.duration_h, b.t_h + b.duration_h + RAMP_H)
+    ]
     grid_h = _merged_grid(np.concatenate([t_h, pk_t_h, edges]), float(t_h[-1]))
     particles = np.stack([np.interp(grid_h, pk_t_h, row) for row in tumor_core_ug_per_g])
     rates = np.full((n, grid_h.size), rate)
     for burst in bursts:
-        inside = (grid_h >= burst.t_h) & (grid_h < burst.t_h + burst.duration_h)
-        boost = -np.log1p(-np.clip(burst.fraction, 0.0, 1.0 - 1e-12)) / burst.duration_h
-        rates[:, inside] += boost[:, None]
+        inside = (grid_h >= burst.t_h - 1e-9) & (grid_h <= burst.t_h + burst.duration_h + 1e-9)
+        freed = -np.log1p(-np.clip(burst.fraction, 0.0, 1.0 - 1e-12))
+        rates[:, inside] += (freed / (burst.duration_h + RAMP_H))[:, None]
     course = tumor_drug_from_particles(
         grid_h,
         particles,
@@ -270,7 +277,11 @@ def intratumoral_drug(
     return DrugEffect(np.asarray(kill, dtype=float), sources, notes)
 
 
-def _merged_grid(points: FloatArray, end_h: float, min_gap_h: float = 0.01) -> FloatArray:
+RAMP_H = 0.01
+"""Ramp (h) of a release burst's rate at each end of its window (also the grid's smallest gap)."""
+
+
+def _merged_grid(points: FloatArray, end_h: float, min_gap_h: float = 0.5 * RAMP_H) -> FloatArray:
     """Sorted points within [0, end] with near-duplicates (closer than ``min_gap_h``) merged.
 
     The drug integrator steps no further than the grid's smallest gap, so two points 1e-9 h
@@ -494,12 +505,14 @@ def lung_nodules(spec: StudySpec, course: TumorCourse, rng: np.random.Generator)
 
 
 def imaging_rows(group: str, spec: StudySpec, pk: PkResult, design: Design) -> list[dict[str, Any]]:
-    """MRI tumor darkening and fluorescence at the study's imaging times (group mean)."""
-    from nanocloak.workflows.imaging import mri_darkening
+    """MRI tumor darkening and fluorescence (signal-to-background) at the imaging times, for
+    the group's first animal (its PBPK subject 0)."""
+    from nanocloak.workflows.imaging import fluorescence_time_course, mri_darkening
 
     rows: list[dict[str, Any]] = []
     times = [float(t.to("h").magnitude) for t in spec.readouts.imaging]
-    if "mri" in spec.readouts.imaging_modalities:
+    iron = loader.core_materials()[design.core.material].family == "iron_oxide"
+    if "mri" in spec.readouts.imaging_modalities and iron:
         # the PBPK result's first subject: mri_darkening images one animal
         result = mri_darkening(pk, design, times_h=times)
         for site, values in result.percent_drop.items():
@@ -516,4 +529,35 @@ def imaging_rows(group: str, spec: StudySpec, pk: PkResult, design: Design) -> l
                 }
                 for t, v in zip(result.t_h, values, strict=True)
             )
+    label, loading = _fluorescent_label(design)
+    if "fluorescence" in spec.readouts.imaging_modalities and label is not None:
+        fluo = fluorescence_time_course(
+            pk, label, times_h=times, loading_ug_per_mg=loading, formulation=design.name
+        )
+        for site, values in fluo.sbr.items():
+            rows.extend(
+                {
+                    "group": group,
+                    "animal": 0,
+                    "readout": "fluorescence",
+                    "site": site,
+                    "time": float(t),
+                    "time_unit": "h",
+                    "value": float(v),
+                    "unit": "1",
+                }
+                for t, v in zip(fluo.t_h, values, strict=True)
+            )
     return rows
+
+
+def _fluorescent_label(design: Design) -> tuple[str | None, float]:
+    """The fluorophore a design carries (a dye cargo or an upconverting core) and its loading
+    (µg per mg core; unused for an upconverting core)."""
+    known = set(imaging_kb.imaging_constants().fluorophores)
+    for cargo in design.cargos:
+        if cargo.name in known:
+            return cargo.name, cargo.per_core_mass * 1000.0
+    if loader.core_materials()[design.core.material].family == "upconversion":
+        return "ucnp_er", 0.0
+    return None, 0.0

@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 
 from nanocloak.domain.formulation import Design
-from nanocloak.domain.study import FreeDrug, Group, Laser, MagneticField, Particle, StudySpec
+from nanocloak.domain.study import (
+    FreeDrug,
+    Group,
+    Laser,
+    MagneticField,
+    Particle,
+    Radiation,
+    StudySpec,
+)
 from nanocloak.errors import SpecificationError
 from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.tumor.endpoints import survival_endpoint
@@ -29,7 +37,11 @@ from nanocloak.workflows.study_exposure import (
     particle_exposure,
     pk_rows,
 )
-from nanocloak.workflows.study_treatment import TreatmentOutcome, treat_animals
+from nanocloak.workflows.study_treatment import (
+    TreatmentOutcome,
+    irradiate_animals,
+    treat_animals,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +85,22 @@ class Event:
     """A treatment at a time (h after the first dose)."""
 
     t_h: float
-    treatment: Laser | MagneticField
+    treatment: Laser | MagneticField | Radiation
     label: str
 
+    @property
+    def duration_h(self) -> float:
+        """Exposure time (h); a radiation fraction is instantaneous."""
+        if isinstance(self.treatment, Radiation):
+            return 0.0
+        return float(self.treatment.duration.to("h").magnitude)
 
-def treatment_events(group: Group, dose_times_h: tuple[float, ...]) -> list[Event]:
-    """Every treatment × chosen dose, in time order; agent-free groups time from day 0."""
+
+def treatment_events(
+    group: Group, dose_times_h: tuple[float, ...], end_h: float = math.inf
+) -> list[Event]:
+    """Every treatment × chosen dose before ``end_h``, in time order; agent-free groups time
+    from day 0. Out-of-range dose indices are dropped and repeated ones counted once."""
     events = []
     for k, treatment in enumerate(group.treatments):
         if treatment.doses == "all":
@@ -86,13 +108,39 @@ def treatment_events(group: Group, dose_times_h: tuple[float, ...]) -> list[Even
         elif treatment.doses == "first":
             chosen = [0]
         else:
-            chosen = [d - 1 for d in treatment.doses if 1 <= d <= len(dose_times_h)]
+            chosen = sorted({d - 1 for d in treatment.doses if 1 <= d <= len(dose_times_h)})
         after = float(treatment.after.to("h").magnitude)
         for d in chosen:
-            name = "laser" if isinstance(treatment, Laser) else "field"
+            name = {Laser: "laser", MagneticField: "field", Radiation: "x-ray"}[type(treatment)]
             label = f"{name} {k + 1} after dose {d + 1}"
-            events.append(Event(dose_times_h[d] + after, treatment, label))
+            if dose_times_h[d] + after < end_h:
+                events.append(Event(dose_times_h[d] + after, treatment, label))
     return sorted(events, key=lambda e: e.t_h)
+
+
+SNAP_DAY = 1e-6
+"""An event this close to a grid time (day) is taken to fall on it."""
+MIN_GAP_DAY = 0.01
+"""Grid times closer than this to a segment's ends are interpolated, not integrated to: the
+tumor integrator steps no further than the grid's smallest gap."""
+
+
+def day_grid(duration_day: float, step_day: float) -> FloatArray:
+    """Output times 0…duration (day) at about ``step_day``, ending exactly at the duration."""
+    count = max(1, round(duration_day / step_day))
+    return np.linspace(0.0, duration_day, count + 1)
+
+
+def snap(t_day: float, grid: FloatArray) -> float:
+    """``t_day`` moved onto the nearest grid time when it lies within :data:`SNAP_DAY`."""
+    nearest = float(grid[np.argmin(np.abs(grid - t_day))])
+    return nearest if abs(nearest - t_day) < SNAP_DAY else t_day
+
+
+def segment_grid(start: float, end: float, inside: FloatArray) -> FloatArray:
+    """Integration times of one segment: its ends plus the grid times well inside it."""
+    keep = inside[(inside > start + MIN_GAP_DAY) & (inside < end - MIN_GAP_DAY)]
+    return np.unique(np.concatenate([[start], keep, [end]]))
 
 
 def describe(group: Group) -> str:
@@ -148,8 +196,7 @@ def simulate_group(
             rows = [r for r in rows if r["readout"] != "blood"]
         outcome.series.extend(rows)
 
-    t_day = np.arange(0.0, spec.duration_day + 0.5 * settings.step_day, settings.step_day)
-    t_day[-1] = min(t_day[-1], spec.duration_day)
+    t_day = day_grid(spec.duration_day, settings.step_day)
     tumor = bio.tumor_biology(spec, factors, n)
     outcome.sources.update(tumor.sources)
     outcome.assumptions.extend(tumor.assumptions)
@@ -163,7 +210,7 @@ def simulate_group(
     outcome.assumptions.extend(modulation.assumptions)
 
     design = particle_design(group) or reference_design
-    events = treatment_events(group, exposure.dose_times_h)
+    events = treatment_events(group, exposure.dose_times_h, until_h)
     if events and design is None:
         raise SpecificationError(
             f"groups.{group.name}.treatments",
@@ -186,7 +233,7 @@ def simulate_group(
     )
     bursts = bio.release_bursts(
         particle_design(group),
-        [(e.t_h, float(e.treatment.duration.to("h").magnitude), outcome) for e, outcome in treated],
+        [(e.t_h, e.duration_h, outcome) for e, outcome in treated],
     )
     if bursts:
         # second pass: the treatments' temperatures and singlet-oxygen doses free drug; the
@@ -249,10 +296,10 @@ def _integrate(
     dead_out = np.empty((n, t_day.size))
     treated: list[tuple[Event, TreatmentOutcome]] = []
     start = 0.0
-    cuts = [e.t_h / 24.0 for e in events] + [float(t_day[-1])]
+    cuts = [snap(e.t_h / 24.0, t_day) for e in events] + [float(t_day[-1])]
     for cut, event in zip(cuts, [*events, None], strict=True):
         inside = (t_day >= start) & (t_day <= cut)
-        grid = np.unique(np.concatenate([[start], t_day[inside], [cut]]))
+        grid = segment_grid(start, cut, t_day[inside])
         if grid.size > 1:
             rate = np.stack([np.interp(grid, t_day, row) for row in kill_rate])
             slow = np.stack([np.interp(grid, t_day, row) for row in growth_multiplier])
@@ -265,9 +312,8 @@ def _integrate(
                 growth_multiplier=slow,
                 dead_clearance_per_day=tumor.clearance_per_day,
             )
-            mask = np.isin(grid, t_day[inside])
-            viable_out[:, inside] = course.viable_mm3[:, mask]
-            dead_out[:, inside] = course.dead_mm3[:, mask]
+            for out, values in ((viable_out, course.viable_mm3), (dead_out, course.dead_mm3)):
+                out[:, inside] = np.stack([np.interp(t_day[inside], grid, v) for v in values])
             viable, dead = course.viable_mm3[:, -1], course.dead_mm3[:, -1]
         elif np.any(inside):
             viable_out[:, inside] = viable[:, None]
@@ -279,7 +325,17 @@ def _integrate(
             after = t_day == cut
             viable_out[:, after] = viable[:, None]
             dead_out[:, after] = dead[:, None]
+        elif event is not None and isinstance(event.treatment, Radiation):
+            result = irradiate_animals(
+                event.treatment, design, exposure.tumor_mg_per_ml_at(event.t_h)
+            )
+            treated.append((event, result))
+            viable, dead = apply_kill(viable, dead, result.surviving_fraction)
+            after = t_day == cut
+            viable_out[:, after] = viable[:, None]
+            dead_out[:, after] = dead[:, None]
         elif event is not None and design is not None:
+            assert not isinstance(event.treatment, Radiation)  # handled above
             result = treat_animals(
                 event.treatment,
                 design,

@@ -3,7 +3,7 @@
 The particle group's design runs through the membrane-aware PBPK model
 (:func:`~nanocloak.workflows.simulate_design_pk.simulate_design_pk`) with one subject per
 animal; the animal's factors scale tumor permeability (EPR heterogeneity), liver and spleen
-phagocytic uptake and body weight. Outputs are on the PBPK time grid (h).
+phagocytic uptake. Outputs are on the PBPK time grid (h).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from nanocloak.results.pk import PkResult
 from nanocloak.workflows.simulate_design_pk import simulate_design_pk
 from nanocloak.workflows.simulate_pk import DoseSchedule
 
-BIODISTRIBUTION_ORGANS = ("liver", "spleen", "lung", "kidneys", "heart", "brain", "tumor")
+BIODISTRIBUTION_ORGANS = ("liver", "spleen", "lung", "kidney", "brain", "tumor")
 PK_SCALES = {
     "tumor.delivery": "tumor.permeability",
     "liver.uptake": "liver.k_max",
     "spleen.uptake": "spleen.k_max",
-    "body_weight": "body_weight",
 }
 """Study variability name → PBPK parameter it multiplies."""
 

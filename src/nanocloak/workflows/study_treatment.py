@@ -16,10 +16,14 @@ from typing import Any
 import numpy as np
 
 from nanocloak.domain.formulation import Design
-from nanocloak.domain.study import Laser, MagneticField
+from nanocloak.domain.study import Laser, MagneticField, Radiation
 from nanocloak.errors import SpecificationError
 from nanocloak.kernels.arrays import FloatArray
-from nanocloak.kernels.tumor.kill import pdt_surviving_fraction
+from nanocloak.kernels.tumor.kill import (
+    gold_dose_enhancement,
+    pdt_surviving_fraction,
+    radiation_surviving_fraction,
+)
 from nanocloak.knowledge import loader
 from nanocloak.knowledge import photochem as photochem_kb
 from nanocloak.knowledge import tumor as tumor_kb
@@ -153,6 +157,47 @@ def photodynamic_kill(
     return None
 
 
+GOLD_BEAM_SLOPES = {
+    "kV": "gold_enhancement_kv",
+    "MV": "gold_enhancement_mv",
+    "Ir-192": "gold_enhancement_ir192",
+}
+"""Beam → ``tumor_response.yaml`` radiation entry of gold's dose-enhancement slope."""
+
+
+def irradiate_animals(
+    treatment: Radiation, design: Design | None, tumor_mg_per_ml: FloatArray
+) -> TreatmentOutcome:
+    """One radiation fraction: linear-quadratic survival with gold's dose enhancement.
+
+    S = exp(−α εd − β (εd)²) with ε = 1 + s·c_Au (c_Au the gold core in the tumor, mg/g; s the
+    beam's slope); ε = 1 without a gold core.
+    """
+    rad = tumor_kb.tumor_response().radiation
+    key = GOLD_BEAM_SLOPES[treatment.beam]
+    gold = design is not None and loader.core_materials()[design.core.material].family == "gold"
+    content = np.asarray(tumor_mg_per_ml, dtype=float) if gold else np.zeros(len(tumor_mg_per_ml))
+    enhancement = gold_dose_enhancement(content, rad[key].to("g/mg"))
+    surviving = radiation_surviving_fraction(
+        float(treatment.dose.to("Gy").magnitude),
+        rad["alpha"].to("1/Gy"),
+        rad["beta"].to("1/Gy^2"),
+        enhancement,
+    )
+    n = content.size
+    return TreatmentOutcome(
+        surviving_fraction=np.asarray(surviving, dtype=float),
+        tumor_max_c=np.full(n, np.nan),
+        skin_burn=np.zeros(n, dtype=bool),
+        results=(),
+        sources={f"radiation.{k}": rad[k].source for k in ("alpha", "beta", key)},
+        assumptions=(
+            f"{treatment.dose} {treatment.beam} fraction: gold dose enhancement "
+            f"{float(np.mean(enhancement)):.3g} (linear-quadratic survival)",
+        ),
+    )
+
+
 def treat_animals(
     treatment: Laser | MagneticField,
     design: Design,
@@ -193,27 +238,25 @@ def treat_animals(
         heats, note = _core_absorbs(design, treatment)
         if note:
             notes.append(note)
-    results = (
-        [
-            _heat(
-                treatment, design, float(c), TumorSite(float(r), depth_mm), float(w), step_mm, dt_s
-            )
-            for c, r, w in zip(tumor_mg_per_ml, radii, perfusion, strict=True)
-        ]
-        if heats
-        else []
-    )
-    sources: dict[str, str] = {}
-    if results:
-        first = results[0].provenance
-        sources = {
-            f"treatment.{row['name']}": str(row["source"]) for row in first.get("parameters", [])
-        }
-        notes = [*first.get("assumptions", []), *notes]
-    n = radii.size
-    surviving = (
-        np.array([1.0 - r.tumor_damage_fraction for r in results]) if results else np.ones(n)
-    )
+    # a core that does not absorb at the line still sees the tissue heat: content 0
+    results = [
+        _heat(
+            treatment,
+            design,
+            float(c) if heats else 0.0,
+            TumorSite(float(r), depth_mm),
+            float(w),
+            step_mm,
+            dt_s,
+        )
+        for c, r, w in zip(tumor_mg_per_ml, radii, perfusion, strict=True)
+    ]
+    first = results[0].provenance
+    sources = {
+        f"treatment.{row['name']}": str(row["source"]) for row in first.get("parameters", [])
+    }
+    notes = [*first.get("assumptions", []), *notes]
+    surviving = np.array([1.0 - r.tumor_damage_fraction for r in results])
     pdt = None
     if isinstance(treatment, Laser):
         pdt = photodynamic_kill(treatment, design, tumor_mg_per_ml, radii, depth_mm)
@@ -226,12 +269,8 @@ def treat_animals(
         )
     return TreatmentOutcome(
         surviving_fraction=surviving,
-        tumor_max_c=np.array([float(np.max(r.tumor_max_c)) for r in results])
-        if results
-        else np.full(n, np.nan),
-        skin_burn=np.array([r.skin_burn for r in results], dtype=bool)
-        if results
-        else np.zeros(n, dtype=bool),
+        tumor_max_c=np.array([float(np.max(r.tumor_max_c)) for r in results]),
+        skin_burn=np.array([r.skin_burn for r in results], dtype=bool),
         results=tuple(results),
         sources=sources,
         assumptions=tuple(notes),
@@ -289,7 +328,8 @@ def _core_absorbs(design: Design, laser: Laser) -> tuple[bool, str]:
         designed_core_optics(design.core, wavelength)
     except SpecificationError:
         return False, (
-            f"{design.core.material} has no tabulated absorption at {wavelength:g} nm: only the "
-            "tissue heats under this laser (photodynamic kill, if any, is computed separately)"
+            f"{design.core.material} has no optical model at {wavelength:g} nm: the particles are "
+            "taken not to absorb and only the tissue heats (photodynamic kill, if any, is "
+            "computed separately)"
         )
     return True, ""

@@ -120,7 +120,13 @@ def photothermal_treatment(
         The PBPK delivery behind the concentration, kept in the result.
     """
     conc = checked_concentration(tumor_concentration_mg_per_ml)
-    ext, share, rows, notes = designed_core_optics(design.core, laser.wavelength_nm)
+    if conc == 0.0:
+        # no particles: only the tissue absorbs, whatever the core's optics
+        ext, share = 0.0, 1.0
+        rows: list[dict[str, Any]] = []
+        notes = ["no particles in the tumor: tissue heating only"]
+    else:
+        ext, share, rows, notes = designed_core_optics(design.core, laser.wavelength_nm)
     mua, musp, tissue_rows, tissue_notes = tissue_optics(laser.wavelength_nm)
     radius, depth = domain_mm(site, laser.spot_radius_mm, step_mm)
     np_mua = nanoparticle_absorption_per_mm(conc, ext, share)

@@ -104,9 +104,9 @@ def test_store_round_trips_every_table(tmp_path: Path) -> None:
 
 def test_summary_tgi_and_median_survival() -> None:
     summary = synthetic_study().summary().set_index("group")
-    # exact: TGI = 1 - mean(V_T(10)) / mean(V_C(10)) with V = V0 e^{rt}, same V0 per animal
+    # exact: TGI = 1 - dT/dC with V = V0 e^{rt} and the same V0 per animal in both groups
     assert summary.loc["Treated", "tgi_percent"] == pytest.approx(
-        100.0 * (1.0 - np.exp(1.0) / np.exp(2.0))
+        100.0 * (1.0 - (np.exp(1.0) - 1.0) / (np.exp(2.0) - 1.0))
     )
     # control: all three reach 600 mm^3 before day 10; the middle time is the KM median
     times = sorted(np.log(600.0 / (100.0 * (1.0 + 0.05 * np.arange(3)))) / 0.2)
@@ -160,3 +160,12 @@ def test_report_is_self_contained_html() -> None:
     assert "a stated assumption" in text
     assert "http://" not in text
     assert "https://" not in text
+
+
+def test_kaplan_meier_median_counts_tied_censorings_as_at_risk() -> None:
+    from nanocloak.results.study import _median_survival
+
+    # an event and a censoring at day 2: S = 1 - 1/3 after it, so the median is not reached
+    assert _median_survival(np.array([2.0, 2.0, 7.0]), np.array([0.0, 1.0, 0.0])) == np.inf
+    # two events of three: S drops to 1/3 at the second, the median is that time
+    assert _median_survival(np.array([1.0, 3.0, 9.0]), np.array([1.0, 1.0, 0.0])) == 3.0

@@ -115,3 +115,17 @@ def test_metastasis_counts_are_seeded_and_fewer_with_treatment() -> None:
     dox = result.endpoint("lung_nodules", "DOX")
     assert np.all(pbs == np.round(pbs))
     assert pbs.sum() >= dox.sum()
+
+
+def test_event_times_near_grid_points_snap_and_segments_skip_near_points() -> None:
+    from nanocloak.workflows.study_course import day_grid, segment_grid, snap
+
+    grid = day_grid(21.0, 1.0 / 12.0)
+    assert grid[-1] == 21.0
+    assert grid.size == 21 * 12 + 1
+    ten_hours = 10.0 / 24.0
+    assert snap(ten_hours * (1.0 + 1e-15), grid) == grid[5]
+    assert snap(0.2, grid) == 0.2  # off the grid: kept
+    inside = np.array([0.25, 0.3333, 0.41, 0.5])
+    # points within 0.01 d of the segment's ends are interpolated, not integration nodes
+    np.testing.assert_array_equal(segment_grid(0.25, 0.415, inside), [0.25, 0.3333, 0.415])

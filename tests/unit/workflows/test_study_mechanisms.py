@@ -115,3 +115,66 @@ def test_membrane_antigens_prime_only_with_an_adjuvant_in_an_immunocompetent_hos
     np.testing.assert_allclose(
         nude.endpoint("final_volume", "CpG"), nude.endpoint("final_volume", "no adjuvant")
     )
+
+
+def test_imaging_readouts_follow_the_particle_mri_for_iron_fluorescence_for_a_dye() -> None:
+    from nanocloak.io.specs import load_design
+
+    design = load_design(DESIGNS / "rbc_mnc_electroporation.toml").model_dump(mode="json")
+    dyed = {
+        **design,
+        "cargos": [{"name": "ir780", "loading": {"basis": "mass", "per_core_mass": "0.01 mg/mg"}}],
+    }
+    spec = study_from_dict(
+        {
+            "name": "imaging",
+            "duration": "3 d",
+            "tumor": {"model": "4T1"},
+            "readouts": {
+                "imaging": ["1 h", "24 h"],
+                "imaging_modalities": ["mri", "fluorescence"],
+                "biodistribution": [],
+            },
+            "groups": [
+                {"name": "dyed MNs", "animals": 2, "agent": particle("x") | {"design": dyed}},
+                {
+                    "name": "AuNC",
+                    "animals": 2,
+                    "agent": particle("4t1_aunanocage_dox.toml"),
+                },
+            ],
+        },
+        base=DESIGNS,
+    )
+    result = run_study(spec, settings=FAST)
+    mri = result.readout("mri_signal_drop", "dyed MNs")
+    fluo = result.readout("fluorescence", "dyed MNs")
+    assert set(mri["time"]) == {1.0, 24.0}
+    assert (fluo[fluo["site"] == "tumor"]["value"] > 1.0).all()  # signal above background
+    # a gold core darkens no T2 image and carries no fluorophore
+    assert result.readout("mri_signal_drop", "AuNC").empty
+    assert result.readout("fluorescence", "AuNC").empty
+
+
+def test_gold_in_the_tumor_enhances_an_xray_fraction() -> None:
+    xray = {"kind": "xray", "dose": "4 Gy", "beam": "kV", "after": "24 h"}
+    result = run(
+        [
+            {"name": "PBS + x-ray", "animals": 2, "treatments": [xray]},
+            {
+                "name": "AuNC + x-ray",
+                "animals": 2,
+                "agent": particle("4t1_aunanocage_dox.toml")
+                | {"design": "4t1_aunanocage_dox.toml"},
+                "treatments": [xray],
+            },
+        ]
+    )
+    alone = result.endpoint("tumor_damage_fraction", "PBS + x-ray")
+    # closed form without gold: 1 - exp(-alpha d - beta d^2) with the knowledge base's alpha, beta
+    from nanocloak.knowledge import tumor as tumor_kb
+
+    rad = tumor_kb.tumor_response().radiation
+    a, b = rad["alpha"].to("1/Gy"), rad["beta"].to("1/Gy^2")
+    np.testing.assert_allclose(alone, 1.0 - np.exp(-a * 4.0 - b * 16.0), rtol=1e-12)
+    assert np.all(result.endpoint("tumor_damage_fraction", "AuNC + x-ray") > alone)
