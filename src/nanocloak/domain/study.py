@@ -33,6 +33,8 @@ from nanocloak.domain.base import (
 )
 from nanocloak.domain.formulation import Design
 from nanocloak.errors import SpecificationError
+from nanocloak.knowledge import loader
+from nanocloak.knowledge import tumor as tumor_kb
 
 Modality = Literal["mri", "fluorescence"]
 MODALITIES: tuple[Modality, ...] = ("mri",)
@@ -107,9 +109,17 @@ class TumorSpec(DomainModel):
     inoculation: Inoculation | None = None
     depth: TissueDepth = "0.5 mm"
     endpoint_volume: TumorVolume | None = None
-    second_tumor: str | None = Field(
-        default=None, description="a second (contralateral) tumor model, e.g. for homotypic"
-    )
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        key = value.strip().lower().replace("-", "_").replace(" ", "_")
+        models = tumor_kb.tumor_models().models
+        if key not in models:
+            raise SpecificationError(
+                "tumor.model", value, f"a tumor model of the knowledge base: {sorted(models)}"
+            )
+        return value
 
 
 class NoAgent(DomainModel):
@@ -124,6 +134,16 @@ class FreeDrug(DomainModel):
 
     kind: Literal["free_drug"]
     drug: str = Field(min_length=1, description="cargos.yaml id, e.g. 'doxorubicin'")
+
+    @field_validator("drug")
+    @classmethod
+    def _known_drug(cls, value: str) -> str:
+        if value not in loader.cargos():
+            raise SpecificationError(
+                "agent.drug", value, f"a cargo of the knowledge base: {sorted(loader.cargos())}"
+            )
+        return value
+
     dose: DoseAmount
     schedule: str = "bolus"
 

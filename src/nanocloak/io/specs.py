@@ -51,7 +51,7 @@ def specification_error(exc: ValidationError, origin: str) -> InvalidSpecificati
     return InvalidSpecificationError(origin, problems)
 
 
-UNION_FIELDS = {"geometry", "assembly", "loading"}
+UNION_FIELDS = {"geometry", "assembly", "loading", "agent", "treatments"}
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
@@ -62,6 +62,9 @@ def _location(loc: tuple[int | str, ...]) -> str:
         if after_union and isinstance(part, str):
             after_union = False
             continue  # the discriminator tag, e.g. 'extrusion' in assembly.extrusion.passes
+        if after_union and isinstance(part, int):
+            parts.append(str(part))  # a list of unions: the tag follows the index
+            continue
         after_union = str(part) in UNION_FIELDS
         parts.append(str(part))
     return ".".join(parts)

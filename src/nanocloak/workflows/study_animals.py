@@ -1,11 +1,15 @@
 """Virtual animals: per-animal multiplicative factors drawn from the study's named distributions.
 
-Each group draws from its own generator seeded by ``(study seed, group index)``, so a group's
-animals do not change when another group is added, removed or resumed from a checkpoint.
-Parameters without a distribution get factor 1 (the nominal animal).
+Each group draws from its own generator seeded by the study seed and the group's name, and each
+variable parameter from its own child stream, so a group's animals do not change when another
+group is added, removed, reordered or resumed from a checkpoint, nor one parameter's draws when
+another parameter gains a distribution. Parameters without a distribution get factor 1 (the
+nominal animal).
 """
 
 from __future__ import annotations
+
+import zlib
 
 import numpy as np
 
@@ -15,9 +19,13 @@ from nanocloak.kernels.arrays import FloatArray
 MIN_NORMAL_FACTOR = 0.05
 
 
+def _name_key(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8"))
+
+
 def group_generator(spec: StudySpec, index: int) -> np.random.Generator:
-    """The random generator of group ``index`` (independent streams per group)."""
-    return np.random.default_rng([spec.seed, index])
+    """The random generator of group ``index``, seeded by the study seed and the group's name."""
+    return np.random.default_rng([spec.seed, _name_key(spec.groups[index].name)])
 
 
 def draw_factor(variation: Variation, n: int, rng: np.random.Generator) -> FloatArray:
@@ -33,7 +41,9 @@ def draw_factor(variation: Variation, n: int, rng: np.random.Generator) -> Float
 def draw_factors(spec: StudySpec, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
     """Every variable parameter's factors for ``n`` animals, in a fixed order."""
     out: dict[str, FloatArray] = {}
+    base = int(rng.integers(2**63))
     for name in sorted(VARIABLE_PARAMETERS):
         variation = spec.variability.get(name)
-        out[name] = np.ones(n) if variation is None else draw_factor(variation, n, rng)
+        stream = np.random.default_rng([base, _name_key(name)])
+        out[name] = np.ones(n) if variation is None else draw_factor(variation, n, stream)
     return out

@@ -258,7 +258,7 @@ def simulate_group(
     for i in range(n):
         tick(f"{group.name}: animal {i + 1}")
     _record_course(outcome, group.name, spec, course, tumor.endpoint_mm3, rng)
-    _record_treatments(outcome, group.name, treated)
+    _record_treatments(outcome, group.name, treated, spec.readouts.temperature)
     weight = bio.body_weight_percent(agent, t_day, n)
     if spec.readouts.body_weight:
         _record_per_animal(outcome, group.name, "body_weight", t_day, weight, "%", spec)
@@ -408,11 +408,15 @@ def _record_per_animal(
 
 
 def _record_treatments(
-    outcome: GroupOutcome, group: str, treated: list[tuple[Event, TreatmentOutcome]]
+    outcome: GroupOutcome,
+    group: str,
+    treated: list[tuple[Event, TreatmentOutcome]],
+    temperature: bool,
 ) -> None:
     n_events = len(treated)
     for event, result in treated:
-        outcome.series.extend(result.temperature_rows(group, event.label))
+        if temperature:
+            outcome.series.extend(result.temperature_rows(group, event.label))
         outcome.sources.update(result.sources)
         outcome.assumptions.extend(result.assumptions)
     if not n_events:

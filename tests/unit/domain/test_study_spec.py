@@ -98,3 +98,11 @@ def test_missing_design_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_unknown_agent_kind_is_reported_by_field() -> None:
     with pytest.raises(SpecificationError, match=r"groups\.0\.agent"):
         study_from_dict(minimal(groups=[{"name": "X", "agent": {"kind": "magic"}}]))
+
+
+def test_unknown_tumor_model_and_drug_are_refused_when_the_file_is_read() -> None:
+    with pytest.raises(SpecificationError, match=r"tumor\.model.*4t1"):
+        study_from_dict(minimal(tumor={"model": "XYZ-1"}))
+    drug = {"kind": "free_drug", "drug": "aspirin", "dose": "5 mg/kg"}
+    with pytest.raises(SpecificationError, match=r"agent\.drug.*doxorubicin"):
+        study_from_dict(minimal(groups=[{"name": "D", "agent": drug}]))
