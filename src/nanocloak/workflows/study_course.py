@@ -31,6 +31,7 @@ from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.tumor.endpoints import survival_endpoint
 from nanocloak.kernels.tumor.simulate import TumorCourse, apply_kill, simulate_tumor
 from nanocloak.workflows import study_biology as bio
+from nanocloak.workflows import study_drug, study_imaging, study_modulation
 from nanocloak.workflows.study_exposure import (
     Exposure,
     no_exposure,
@@ -186,7 +187,7 @@ def simulate_group(
         exposure = particle_exposure(spec, agent, factors, n, n_particles=settings.n_particles)
         outcome.sources.update(exposure.sources)
     else:
-        times = bio.dose_times_h(agent) if isinstance(agent, FreeDrug) else (0.0,)
+        times = study_drug.dose_times_h(agent) if isinstance(agent, FreeDrug) else (0.0,)
         exposure = no_exposure(n, until_h, times)
     tick(f"{group.name}: biodistribution")
     if spec.readouts.blood or spec.readouts.biodistribution:
@@ -200,10 +201,12 @@ def simulate_group(
     tumor = bio.tumor_biology(spec, factors, n)
     outcome.sources.update(tumor.sources)
     outcome.assumptions.extend(tumor.assumptions)
-    drug = bio.intratumoral_drug(spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day)
+    drug = study_drug.intratumoral_drug(
+        spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day
+    )
     outcome.sources.update(drug.sources)
     outcome.assumptions.extend(drug.assumptions)
-    modulation = bio.growth_modulation(
+    modulation = study_modulation.growth_modulation(
         spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day
     )
     outcome.sources.update(modulation.sources)
@@ -231,14 +234,14 @@ def simulate_group(
         settings,
         factors["tumor.perfusion"],
     )
-    bursts = bio.release_bursts(
+    bursts = study_drug.release_bursts(
         particle_design(group),
         [(e.t_h, e.duration_h, outcome) for e, outcome in treated],
     )
     if bursts:
         # second pass: the treatments' temperatures and singlet-oxygen doses free drug; the
         # kills of the first pass are reused (the tumor size at each treatment changes little)
-        drug = bio.intratumoral_drug(
+        drug = study_drug.intratumoral_drug(
             spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day, bursts
         )
         course, treated = _integrate(
@@ -268,7 +271,7 @@ def simulate_group(
             )
     own = particle_design(group)
     if spec.readouts.imaging and exposure.pk is not None and own is not None:
-        outcome.series.extend(bio.imaging_rows(group.name, spec, exposure.pk, own))
+        outcome.series.extend(study_imaging.imaging_rows(group.name, spec, exposure.pk, own))
     return outcome
 
 

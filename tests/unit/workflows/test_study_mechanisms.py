@@ -178,3 +178,30 @@ def test_gold_in_the_tumor_enhances_an_xray_fraction() -> None:
     a, b = rad["alpha"].to("1/Gy"), rad["beta"].to("1/Gy^2")
     np.testing.assert_allclose(alone, 1.0 - np.exp(-a * 4.0 - b * 16.0), rtol=1e-12)
     assert np.all(result.endpoint("tumor_damage_fraction", "AuNC + x-ray") > alone)
+
+
+def test_glucose_oxidase_starves_the_tumor_at_the_quasi_steady_state() -> None:
+    """Resupply balances consumption at the returned glucose; starvation slows growth."""
+    from nanocloak.kernels.photochem.gox import gox_rate_um_per_s
+    from nanocloak.knowledge import photochem as photochem_kb
+    from nanocloak.workflows.study_modulation import _starved_glucose_fraction
+
+    t_h = np.array([0.0, 24.0, 48.0])
+    core = np.array([[0.0, 20.0, 10.0]])  # µg/g core in the tumor
+    g = _starved_glucose_fraction(core, t_h, np.array([0.0, 1.0, 2.0]), 0.1)
+    assert g[0, 0] == 1.0  # no enzyme, no starvation
+    c = photochem_kb.photochem_constants()
+    g0 = c.tumor_chemistry.glucose.to("uM")
+    enzyme = 20.0 * 0.1 / 1000.0 / 160000.0 * 1e6
+    use = gox_rate_um_per_s(
+        enzyme,
+        g[0, 1] * g0,
+        c.oxygen.tissue_initial.to("uM"),
+        c.glucose_oxidase.kcat.to("1/s"),
+        c.glucose_oxidase.km_glucose.to("uM"),
+        c.glucose_oxidase.km_oxygen.to("uM"),
+    )
+    supply = c.tumor_chemistry.glucose_resupply_rate.to("1/s") * g0 * (1.0 - g[0, 1])
+    # bisection to 60 halvings of G0: balance to round-off relative to the supply scale
+    assert abs(float(use) - supply) < 1e-9 * g0
+    assert g[0, 2] > g[0, 1]  # less enzyme, less starvation
