@@ -214,7 +214,7 @@ def simulate_group(
 
     design = particle_design(group) or reference_design
     events = treatment_events(group, exposure.dose_times_h, until_h)
-    if events and design is None:
+    if design is None and any(not isinstance(e.treatment, Radiation) for e in events):
         raise SpecificationError(
             f"groups.{group.name}.treatments",
             [e.label for e in events],
@@ -222,18 +222,27 @@ def simulate_group(
             "through the tissue alone, with the study's first particle setting the optics",
         )
     outcome.treatments = [e.label for e in events]
-    course, treated = _integrate(
-        t_day,
-        tumor,
-        drug.kill_rate_per_day + modulation.immune_kill_per_day,
-        modulation.growth_multiplier,
-        events if design is not None else [],
-        exposure,
-        design,
-        spec,
-        settings,
-        factors["tumor.perfusion"],
-    )
+    # events a tissue-only run can compute: x-ray always, light and field need a design
+    runnable = [e for e in events if design is not None or isinstance(e.treatment, Radiation)]
+
+    def integrate(
+        kill: FloatArray, reuse: list[tuple[Event, TreatmentOutcome]] | None = None
+    ) -> tuple[TumorCourse, list[tuple[Event, TreatmentOutcome]]]:
+        return _integrate(
+            t_day,
+            tumor,
+            kill + modulation.immune_kill_per_day,
+            modulation.growth_multiplier,
+            runnable,
+            exposure,
+            design,
+            spec,
+            settings,
+            factors["tumor.perfusion"],
+            reuse=reuse,
+        )
+
+    course, treated = integrate(drug.kill_rate_per_day)
     bursts = study_drug.release_bursts(
         particle_design(group),
         [(e.t_h, e.duration_h, outcome) for e, outcome in treated],
@@ -244,19 +253,7 @@ def simulate_group(
         drug = study_drug.intratumoral_drug(
             spec, agent, exposure.tumor_core_ug_per_g, exposure.t_h, t_day, bursts
         )
-        course, treated = _integrate(
-            t_day,
-            tumor,
-            drug.kill_rate_per_day + modulation.immune_kill_per_day,
-            modulation.growth_multiplier,
-            events if design is not None else [],
-            exposure,
-            design,
-            spec,
-            settings,
-            factors["tumor.perfusion"],
-            reuse=treated,
-        )
+        course, treated = integrate(drug.kill_rate_per_day, reuse=treated)
         outcome.assumptions.extend(drug.assumptions)
     for i in range(n):
         tick(f"{group.name}: animal {i + 1}")

@@ -205,3 +205,9 @@ def test_glucose_oxidase_starves_the_tumor_at_the_quasi_steady_state() -> None:
     # bisection to 60 halvings of G0: balance to round-off relative to the supply scale
     assert abs(float(use) - supply) < 1e-9 * g0
     assert g[0, 2] > g[0, 1]  # less enzyme, less starvation
+
+
+def test_xray_alone_needs_no_particle_in_the_study() -> None:
+    xray = {"kind": "xray", "dose": "2 Gy", "beam": "MV", "after": "0 h"}
+    result = run([{"name": "x-ray", "animals": 2, "treatments": [xray]}])
+    assert np.all(result.endpoint("tumor_damage_fraction", "x-ray") > 0.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from nanocloak.cli.output import emit_result
 from nanocloak.errors import SpecificationError
-from nanocloak.io.files import write_text_atomic
 from nanocloak.results.pk_fit import PkFitResult
 from nanocloak.units import magnitude_in, parse_quantity
 from nanocloak.workflows.calibrate_pk import calibrate_pk
@@ -110,18 +109,7 @@ def calibrate_pk_command(
             ci_level=ci_level,
             progress=advance,
         )
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-    else:
-        _print(result)
-    if plot is not None:
-        result.save_plot(str(plot))
-    if report is not None:
-        write_text_atomic(report, result.report())
-    if not as_json:
-        for path, what in ((plot, "plot"), (report, "report")):
-            if path is not None:
-                console.print(f"{what} written to {path}", style="dim")
+    emit_result(result, as_json, plot, report, _print)
 
 
 def _number_or_text(text: str) -> float | str:

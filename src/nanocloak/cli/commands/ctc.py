@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from nanocloak.cli.output import emit_result, progress_bar
 from nanocloak.errors import SpecificationError
-from nanocloak.io.files import write_text_atomic
 from nanocloak.results.beyond import CaptureResult
 from nanocloak.units import magnitude_in, parse_quantity
 from nanocloak.workflows.ctc_capture import MEMBRANES, simulate_ctc_capture
@@ -50,20 +48,7 @@ def ctc(
         if gradient is None
         else magnitude_in(parse_quantity(gradient, "T/m", "--gradient"), "T/m")
     )
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=as_json,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("flow sweep", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with progress_bar("flow sweep", as_json) as advance:
         result = simulate_ctc_capture(
             blood_ml=blood_ml,
             ctcs=ctcs,
@@ -74,18 +59,7 @@ def ctc(
             field_gradient_t_per_m=grad,
             progress=advance,
         )
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-    else:
-        _print(result)
-    if plot is not None:
-        result.save_plot(str(plot))
-    if report is not None:
-        write_text_atomic(report, result.report())
-    if not as_json:
-        for path, what in ((plot, "plot"), (report, "report")):
-            if path is not None:
-                console.print(f"{what} written to {path}", style="dim")
+    emit_result(result, as_json, plot, report, _print)
 
 
 def _print(result: CaptureResult) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from nanocloak.cli.output import emit_result
 from nanocloak.errors import SpecificationError
-from nanocloak.io.files import write_text_atomic
 from nanocloak.io.specs import load_design
 from nanocloak.results.pdt import PdtResult
 from nanocloak.units import magnitude_in, parse_quantity
@@ -99,18 +98,7 @@ def pdt(
                 progress=advance,
                 **options,  # type: ignore[arg-type]
             )
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-    else:
-        _print(result)
-    if plot is not None:
-        result.save_plot(str(plot))
-    if report is not None:
-        write_text_atomic(report, result.report())
-    if not as_json:
-        for path, what in ((plot, "plot"), (report, "report")):
-            if path is not None:
-                console.print(f"{what} written to {path}", style="dim")
+    emit_result(result, as_json, plot, report, _print)
 
 
 def _exponents(text: str) -> str:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from nanocloak.io.files import write_text_atomic
+from nanocloak.cli.output import emit_result, progress_bar
 from nanocloak.results.beyond import SwimResult
 from nanocloak.units import magnitude_in, parse_quantity
 from nanocloak.workflows.swim import simulate_swimming
@@ -47,20 +45,7 @@ def swim(
     duration_s = (
         None if duration is None else magnitude_in(parse_quantity(duration, "s", "--duration"), "s")
     )
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=as_json,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("active Brownian simulation", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with progress_bar("active Brownian simulation", as_json) as advance:
         result = simulate_swimming(
             pressure_pa=pressure_pa,
             frequency_hz=frequency_hz,
@@ -71,18 +56,7 @@ def swim(
             seed=seed,
             progress=advance,
         )
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-    else:
-        _print(result)
-    if plot is not None:
-        result.save_plot(str(plot))
-    if report is not None:
-        write_text_atomic(report, result.report())
-    if not as_json:
-        for path, what in ((plot, "plot"), (report, "report")):
-            if path is not None:
-                console.print(f"{what} written to {path}", style="dim")
+    emit_result(result, as_json, plot, report, _print)
 
 
 def _print(result: SwimResult) -> None:
