@@ -46,6 +46,7 @@ VARIABLE_PARAMETERS = {
     "tumor.start_volume": "tumor volume at day 0 (multiplies the study's start volume)",
     "tumor.delivery": "tumor particle delivery (EPR heterogeneity; multiplies tumor permeability)",
     "tumor.perfusion": "tumor blood perfusion during heating (multiplies the calibrated value)",
+    "body_weight": "body weight (multiplies the species' default; dose scales with it)",
     "liver.uptake": "liver phagocytic uptake (multiplies liver k_max)",
     "spleen.uptake": "spleen phagocytic uptake (multiplies spleen k_max)",
 }

@@ -46,6 +46,7 @@ from nanocloak.results.study import (
     series_frame,
 )
 from nanocloak.results.study_report import study_report_html
+from nanocloak.workflows.design import design as run_design
 from nanocloak.workflows.study_animals import draw_factors, group_generator
 from nanocloak.workflows.study_course import StudySettings, particle_design, simulate_group
 
@@ -220,11 +221,25 @@ def write_study(
 
 
 def _design_summaries(spec: StudySpec) -> dict[str, str]:
+    """Per particle group: the design and the manufacture model's predicted characterization."""
     out: dict[str, str] = {}
     for group in spec.groups:
-        design = getattr(group.agent, "design", None)
-        if design is not None and not isinstance(design, str):
-            out[group.name] = f"{design.name}: {design.description}"
+        design = particle_design(group)
+        if design is None:
+            continue
+        made = run_design(design, n_particles=2000, n_samples=0, seed=spec.seed)
+        lines = [f"{design.name}: {design.description}", f"reference: {design.reference}"]
+        coating = getattr(group.agent, "coating", "membrane")
+        if coating != "membrane":
+            lines.append(
+                f"simulated with its core {coating} (the lines below describe the design as made)"
+            )
+        lines += [
+            f"  {row['label']}: {row['value']:.4g} {row['unit']}"
+            for row in made.summary()
+            if isinstance(row.get("value"), int | float)
+        ]
+        out[group.name] = "\n".join(lines)
     return out
 
 

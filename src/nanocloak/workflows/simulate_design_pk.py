@@ -438,7 +438,7 @@ def superpose_subjects(
     Parameters
     ----------
     pk
-        A batch result whose subjects share physiology and dosing.
+        A batch result; the subjects of one animal share its physiology and dosing.
     weights
         W, (animals, cohorts, subjects): each (animal, cohort) row sums to 1.
     shifts_h
@@ -453,10 +453,16 @@ def superpose_subjects(
         raise ValueError(f"need non-negative weights of shape (animals, cohorts, {pk.n_subjects})")
     if not np.allclose(w.sum(axis=2), 1.0, atol=1e-9) or len(shifts_h) != w.shape[1]:
         raise ValueError("each (animal, cohort) row of weights must sum to 1, one shift each")
-    if not np.allclose(pk.mass_g, pk.mass_g[:1], equal_nan=True) or not np.allclose(
-        pk.dosed_mg, pk.dosed_mg[:1]
-    ):
-        raise ValueError("subjects to combine must share physiology and dosing")
+    # each animal's subjects (sub-populations, dose cohorts) share that animal's physiology;
+    # animals may differ (per-animal body weight)
+    first = np.argmax(w.sum(axis=1) > 0.0, axis=1)  # a subject of each animal
+    for i in range(w.shape[0]):
+        own = np.nonzero(w[i].sum(axis=0) > 0.0)[0]
+        ref = first[i]
+        if not np.allclose(pk.mass_g[own], pk.mass_g[ref], equal_nan=True) or not np.allclose(
+            pk.dosed_mg[own], pk.dosed_mg[ref]
+        ):
+            raise ValueError("an animal's subjects must share physiology and dosing")
     shifted = any(s != 0.0 for s in shifts_h)
     t = pk.t_h
     if shifted:
@@ -487,7 +493,7 @@ def superpose_subjects(
             tot_d = np.stack([shift(pk.states_total_mg[j], s_h) for j in range(pk.n_subjects)])
             amount += np.einsum("is,sto->ito", w[:, d], a_d)
             total += np.einsum("is,st->it", w[:, d], tot_d)
-            dosed += shift(pk.dosed_mg[0], s_h)[None, :]
+            dosed += np.stack([shift(pk.dosed_mg[j], s_h) for j in first])
     parameters = []
     for i in range(w.shape[0]):
         share = w[i].sum(axis=0) / w.shape[1]
@@ -502,7 +508,6 @@ def superpose_subjects(
     for name, mech in membrane_layer().items():
         for key, value in mech.parameters.items():
             sources[f"membrane.{name}.{key}"] = value.source
-    n = w.shape[0]
     return PkResult.build(
         species=pk.species,
         mode=pk.mode,
@@ -514,8 +519,8 @@ def superpose_subjects(
         outputs={
             "names": pk.outputs,
             "amount_mg": amount,
-            "mass_g": np.repeat(pk.mass_g[:1], n, axis=0),
-            "body_weight_kg": np.repeat(pk.body_weight_kg[:1], n),
+            "mass_g": pk.mass_g[first],
+            "body_weight_kg": pk.body_weight_kg[first],
         },
         dosed_mg=dosed,
         states_total_mg=total,

@@ -3,7 +3,7 @@
 The particle group's design runs through the membrane-aware PBPK model
 (:func:`~nanocloak.workflows.simulate_design_pk.simulate_design_pk`) with one subject per
 animal; the animal's factors scale tumor permeability (EPR heterogeneity), liver and spleen
-phagocytic uptake. Outputs are on the PBPK time grid (h).
+phagocytic uptake and body weight. Outputs are on the PBPK time grid (h).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ PK_SCALES = {
     "tumor.delivery": "tumor.permeability",
     "liver.uptake": "liver.k_max",
     "spleen.uptake": "spleen.k_max",
+    "body_weight": "body_weight",
 }
 """Study variability name → PBPK parameter it multiplies."""
 

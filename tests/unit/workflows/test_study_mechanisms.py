@@ -211,3 +211,22 @@ def test_xray_alone_needs_no_particle_in_the_study() -> None:
     xray = {"kind": "xray", "dose": "2 Gy", "beam": "MV", "after": "0 h"}
     result = run([{"name": "x-ray", "animals": 2, "treatments": [xray]}])
     assert np.all(result.endpoint("tumor_damage_fraction", "x-ray") > 0.0)
+
+
+def test_animals_of_different_body_weight_get_their_own_dose_and_mass_balance() -> None:
+    from nanocloak.io.specs import load_design
+    from nanocloak.workflows.simulate_design_pk import simulate_design_pk
+
+    design = load_design(DESIGNS / "rbc_mnc_electroporation.toml")
+    pk = simulate_design_pk(
+        design,
+        5.0,
+        "mouse",
+        48.0,
+        subject_scales=[{"body_weight": 0.8}, {"body_weight": 1.2}],
+        n_particles=400,
+    )
+    np.testing.assert_allclose(pk.body_weight_kg[1] / pk.body_weight_kg[0], 1.5, rtol=1e-12)
+    # the dose is per kg: each animal received its own amount, and every amount is accounted for
+    np.testing.assert_allclose(pk.dosed_mg[1, -1] / pk.dosed_mg[0, -1], 1.5, rtol=1e-12)
+    np.testing.assert_allclose(pk.states_total_mg, pk.dosed_mg, rtol=1e-6)
