@@ -10,7 +10,9 @@ Tables (pandas DataFrames, one row per observation, units in columns):
   organ, h), ``tumor_particles`` (µg/g, h), ``tumor_temperature`` (°C, minutes of irradiation;
   site ``"<treatment> tumor max"`` / ``"... skin max"``), ``mri_signal_drop`` (%, h),
   ``fluorescence`` (signal-to-background, h), ``lung_nodules`` (count, days).
-* ``endpoints``: group, animal, name, value, unit (``final_volume``, ``survival_time`` with
+* ``endpoints``: group, animal, name, value, unit (``final_volume`` — at the end of the
+  animal's follow-up: the study's end, or the day its tumor reached the humane endpoint, when
+  it leaves the study and its readouts stop —, ``survival_time`` with
   ``event``, ``tumor_damage_fraction``, ``max_tumor_temperature``, ``skin_burn``,
   ``min_body_weight``, ``lung_nodules``).
 * ``provenance``: key, value (JSON text) — version, spec hash, seed, solver settings, sources.

@@ -142,8 +142,10 @@ def _sensitivity(pk: FreeDrugPk) -> float:
     return sensitivity_from_reference(tox["free_dox_loss"].to("percent"), auc)
 
 
-def lung_nodules(spec: StudySpec, course: TumorCourse, rng: np.random.Generator) -> FloatArray:
-    """Visible lung nodules at the end of the study per animal (seeded Poisson counts)."""
+def lung_nodules(
+    spec: StudySpec, course: TumorCourse, rng: np.random.Generator, until_day: FloatArray
+) -> FloatArray:
+    """Visible lung nodules per animal at its last day of follow-up (seeded Poisson counts)."""
     key = model_key(spec.tumor.model)
     if not tumor_kb.tumor_model(key).metastasis_to_lung:
         return np.zeros(course.viable_mm3.shape[0])
@@ -155,4 +157,7 @@ def lung_nodules(spec: StudySpec, course: TumorCourse, rng: np.random.Generator)
         meta["alpha"].value,
         detection_delay_day=meta["detection_delay"].to("day"),
     )
-    return poisson_nodule_count(expected[:, -1], rng)
+    at_end = np.array(
+        [np.interp(u, course.t_day, row) for u, row in zip(until_day, expected, strict=True)]
+    )
+    return poisson_nodule_count(at_end, rng)

@@ -257,15 +257,14 @@ def simulate_group(
         outcome.assumptions.extend(drug.assumptions)
     for i in range(n):
         tick(f"{group.name}: animal {i + 1}")
-    _record_course(outcome, group.name, spec, course, tumor.endpoint_mm3, rng)
+    until = _record_course(outcome, group.name, spec, course, tumor.endpoint_mm3, rng)
     _record_treatments(outcome, group.name, treated, spec.readouts.temperature)
     weight = bio.body_weight_percent(agent, t_day, n)
     if spec.readouts.body_weight:
-        _record_per_animal(outcome, group.name, "body_weight", t_day, weight, "%", spec)
+        _record_per_animal(outcome, group.name, "body_weight", t_day, weight, "%", spec, until)
         for i in range(n):
-            outcome.endpoints.append(
-                _endpoint(group.name, i, "min_body_weight", weight[i].min(), "%")
-            )
+            alive = weight[i][t_day <= until[i] + 1e-9]
+            outcome.endpoints.append(_endpoint(group.name, i, "min_body_weight", alive.min(), "%"))
     own = particle_design(group)
     if spec.readouts.imaging and exposure.pk is not None and own is not None:
         outcome.series.extend(study_imaging.imaging_rows(group.name, spec, exposure.pk, own))
@@ -362,21 +361,30 @@ def _record_course(
     course: TumorCourse,
     endpoint_mm3: float,
     rng: np.random.Generator,
-) -> None:
+) -> FloatArray:
+    """Caliper readouts and endpoints; returns each animal's last day of follow-up.
+
+    An animal whose tumor reaches the humane endpoint volume leaves the study then (as mice
+    are euthanized): its caliper and body-weight readouts stop, and its final volume and lung
+    nodules are taken at that day.
+    """
     total = course.total_mm3
-    _record_per_animal(outcome, group, "tumor_volume", course.t_day, total, "mm^3", spec)
-    _record_per_animal(
-        outcome, group, "viable_volume", course.t_day, course.viable_mm3, "mm^3", spec
-    )
     time, event = survival_endpoint(course.t_day, total, endpoint_mm3)
-    nodules = bio.lung_nodules(spec, course, rng) if spec.readouts.metastasis else None
+    until = np.where(event, time, course.t_day[-1])
+    _record_per_animal(outcome, group, "tumor_volume", course.t_day, total, "mm^3", spec, until)
+    _record_per_animal(
+        outcome, group, "viable_volume", course.t_day, course.viable_mm3, "mm^3", spec, until
+    )
+    nodules = bio.lung_nodules(spec, course, rng, until) if spec.readouts.metastasis else None
     for i in range(total.shape[0]):
-        outcome.endpoints.append(_endpoint(group, i, "final_volume", total[i, -1], "mm^3"))
+        final = float(np.interp(until[i], course.t_day, total[i]))
+        outcome.endpoints.append(_endpoint(group, i, "final_volume", final, "mm^3"))
         if spec.readouts.survival:
             outcome.endpoints.append(_endpoint(group, i, "survival_time", time[i], "d"))
             outcome.endpoints.append(_endpoint(group, i, "event", float(event[i]), "1"))
         if nodules is not None:
             outcome.endpoints.append(_endpoint(group, i, "lung_nodules", nodules[i], "count"))
+    return np.asarray(until, dtype=float)
 
 
 def _record_per_animal(
@@ -387,11 +395,13 @@ def _record_per_animal(
     values: FloatArray,
     unit: str,
     spec: StudySpec,
+    until_day: FloatArray,
 ) -> None:
     every = float(spec.readouts.caliper_every.to("d").magnitude)
     days = np.arange(0.0, t_day[-1] + 1e-9, every) if every > 0 else t_day
     for i in range(values.shape[0]):
-        sampled = np.interp(days, t_day, values[i])
+        kept = days[days <= until_day[i] + 1e-9]
+        sampled = np.interp(kept, t_day, values[i])
         outcome.series.extend(
             {
                 "group": group,
@@ -403,7 +413,7 @@ def _record_per_animal(
                 "value": float(v),
                 "unit": unit,
             }
-            for d, v in zip(days, sampled, strict=True)
+            for d, v in zip(kept, sampled, strict=True)
         )
 
 

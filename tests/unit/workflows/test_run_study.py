@@ -129,3 +129,19 @@ def test_event_times_near_grid_points_snap_and_segments_skip_near_points() -> No
     inside = np.array([0.25, 0.3333, 0.41, 0.5])
     # points within 0.01 d of the segment's ends are interpolated, not integration nodes
     np.testing.assert_array_equal(segment_grid(0.25, 0.415, inside), [0.25, 0.3333, 0.415])
+
+
+def test_animals_leave_the_study_at_the_humane_endpoint() -> None:
+    spec = drug_study(
+        duration="21 d",
+        tumor={"model": "4T1", "start_volume": "300 mm^3", "endpoint_volume": "1000 mm^3"},
+    )
+    result = run_study(spec, settings=SETTINGS)
+    times = result.endpoint("survival_time", "PBS")
+    events = result.endpoint("event", "PBS")
+    assert events.all()  # untreated 4T1 tumors pass 1000 mm^3 within three weeks
+    # the final volume is the endpoint volume, measured at the endpoint day
+    np.testing.assert_allclose(result.endpoint("final_volume", "PBS"), 1000.0, rtol=1e-9)
+    rows = result.readout("tumor_volume", "PBS")
+    for animal, last in rows.groupby("animal")["time"].max().items():
+        assert last <= times[int(animal)] + 1e-9
