@@ -9,18 +9,11 @@ unit has the dimension the models expect and that every source key resolves in o
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
-from typing import Any
-
-import pint
-import yaml
-from pydantic import ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge import loader
+from nanocloak.knowledge.records import check_values, iter_values, load_record
 from nanocloak.knowledge.schema import Record, Value
 
-DATA_PACKAGE = "nanocloak.knowledge.data"
 CAPTURE_FILE = "capture.yaml"
 
 
@@ -88,55 +81,20 @@ SI_UNITS: dict[str, str] = {
 }
 
 
-def _read() -> dict[Any, Any]:
-    try:
-        text = resources.files(DATA_PACKAGE).joinpath(CAPTURE_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:  # pragma: no cover - packaging error
-        raise KnowledgeBaseError(f"knowledge-base file {CAPTURE_FILE!r} is missing") from exc
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{CAPTURE_FILE} must hold a mapping of groups")
-    return data
-
-
 def check(record: CaptureConstants) -> None:
     """Raise ``KnowledgeBaseError`` unless every value's source resolves and its unit fits."""
-    known = loader.sources()
-    for path, value in items(record):
-        if value.source not in known:
-            raise KnowledgeBaseError(
-                f"{CAPTURE_FILE}: {path} cites source {value.source!r}, which no sources*.yaml "
-                "defines"
-            )
-        if path not in SI_UNITS:
-            raise KnowledgeBaseError(f"{CAPTURE_FILE}: {path} has no declared SI unit")
-        try:
-            value.to(SI_UNITS[path])
-        except pint.errors.DimensionalityError:
-            raise KnowledgeBaseError(
-                f"{CAPTURE_FILE}: {path} has unit {value.unit!r}; expected a unit of "
-                f"{SI_UNITS[path]}"
-            ) from None
+    check_values(CAPTURE_FILE, items(record), SI_UNITS, by="path", require_units=True)
 
 
 def items(record: CaptureConstants) -> list[tuple[str, Value]]:
     """Every value with its dotted path ``group.name``."""
-    out: list[tuple[str, Value]] = []
-    for group in type(record).model_fields:
-        for name, value in getattr(record, group).items():
-            out.append((f"{group}.{name}", value))
-    return out
+    return list(iter_values(record))
 
 
 @cache
 def capture_constants() -> CaptureConstants:
     """The validated contents of ``capture.yaml`` (sources and units checked)."""
-    try:
-        record = CaptureConstants.model_validate(_read())
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"{CAPTURE_FILE} is invalid:\n{exc}") from None
-    check(record)
-    return record
+    return load_record(CAPTURE_FILE, CaptureConstants, SI_UNITS, by="path", require_units=True)
 
 
 def value(path: str) -> Value:

@@ -10,20 +10,15 @@ checked against the expected dimension and every source key must resolve.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
-import pint
-import yaml
 from numpy.typing import NDArray
-from pydantic import ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge.physics import all_sources, iter_values
+from nanocloak.knowledge.records import check_values, iter_values, load_record
 from nanocloak.knowledge.schema import Record, Value
 
-DATA_PACKAGE = "nanocloak.knowledge.data"
 IMAGING_FILE = "imaging.yaml"
 FIELDS_T = ("1.5", "3", "7")
 
@@ -91,35 +86,12 @@ class ImagingConstants(Record):
 @cache
 def imaging_constants() -> ImagingConstants:
     """All imaging constants (validated; units and source keys checked)."""
-    try:
-        text = resources.files(DATA_PACKAGE).joinpath(IMAGING_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise KnowledgeBaseError(f"knowledge-base file {IMAGING_FILE!r} is missing") from exc
-    raw: Any = yaml.safe_load(text)
-    try:
-        record = ImagingConstants.model_validate(raw)
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"{IMAGING_FILE} is invalid:\n{exc}") from None
-    check(IMAGING_FILE, record)
-    return record
+    return load_record(IMAGING_FILE, ImagingConstants, EXPECTED_UNITS)
 
 
 def check(filename: str, record: Record) -> None:
     """Raise if a value cites an unknown source or has a unit of the wrong dimension."""
-    known = all_sources()
-    for path, value in iter_values(record):
-        if value.source not in known:
-            raise KnowledgeBaseError(
-                f"{filename}: {path} cites source {value.source!r}, which no sources*.yaml defines"
-            )
-        expected = EXPECTED_UNITS.get(path.rsplit(".", 1)[-1])
-        if expected is not None:
-            try:
-                value.to(expected)
-            except pint.errors.DimensionalityError:
-                raise KnowledgeBaseError(
-                    f"{filename}: {path} has unit {value.unit!r}; expected a unit of {expected}"
-                ) from None
+    check_values(filename, iter_values(record), EXPECTED_UNITS)
 
 
 def fluorophore(label: str) -> Fluorophore:

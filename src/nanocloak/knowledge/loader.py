@@ -7,10 +7,8 @@ import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Protocol, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
@@ -21,6 +19,7 @@ from nanocloak.knowledge.catalog import (
     ReviewReference,
     SpeciesEntry,
 )
+from nanocloak.knowledge.data_files import read_mapping, read_text
 from nanocloak.knowledge.schema import Source, Value
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -28,18 +27,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 DATA_PACKAGE = "nanocloak.knowledge.data"
 
 
-def _read_text(filename: str) -> str:
-    try:
-        return resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise KnowledgeBaseError(f"knowledge-base file {filename!r} is missing") from exc
-
-
 def _read_yaml(filename: str) -> dict[Any, Any]:
-    data = yaml.safe_load(_read_text(filename))
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{filename} must hold a mapping of id to entry")
-    return data
+    return read_mapping(filename, "a mapping of id to entry")
 
 
 def _validate_map(filename: str, model: type[ModelT]) -> dict[str, ModelT]:
@@ -192,7 +181,7 @@ class StudyRow:
 def studies() -> tuple[StudyRow, ...]:
     """Rows of the review's Tables 1 and 2 (Song 2022)."""
     rows = []
-    for raw in csv.DictReader(_read_text("studies.csv").splitlines()):
+    for raw in csv.DictReader(read_text("studies.csv").splitlines()):
         try:
             rows.append(
                 StudyRow(

@@ -12,20 +12,15 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
 import numpy as np
-import pint
-import yaml
 from numpy.typing import NDArray
-from pydantic import ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge.physics import all_sources, iter_values
+from nanocloak.knowledge.data_files import read_text
+from nanocloak.knowledge.records import load_record
 from nanocloak.knowledge.schema import Record, Value
 
-DATA_PACKAGE = "nanocloak.knowledge.data"
 CONSTANTS_FILE = "optical_constants.yaml"
 TABLE_FILES = {
     "gold": "optical_constants_gold_johnson_christy.csv",
@@ -83,13 +78,6 @@ class OpticalConstants(Record):
     tabulated_mass_extinction: dict[str, dict[int, Value]]
 
 
-def _read(filename: str) -> str:
-    try:
-        return resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise KnowledgeBaseError(f"knowledge-base file {filename!r} is missing") from exc
-
-
 @cache
 def index_table(material: str) -> IndexTable:
     """The n,k table of ``material`` (``"gold"`` or ``"magnetite"``), validated.
@@ -104,7 +92,7 @@ def index_table(material: str) -> IndexTable:
             f"no optical-constant table for {material!r}; tables: {', '.join(sorted(TABLE_FILES))}"
         )
     filename = TABLE_FILES[material]
-    lines = _read(filename).splitlines()
+    lines = read_text(filename).splitlines()
     header = tuple(line.lstrip("# ").rstrip() for line in lines if line.startswith("#"))
     body = [line for line in lines if line.strip() and not line.startswith("#")]
     rows = list(csv.DictReader(body))
@@ -128,27 +116,7 @@ def index_table(material: str) -> IndexTable:
 @cache
 def optical_constants() -> OpticalConstants:
     """Drude constants and media indices (validated, sources checked)."""
-    raw: Any = yaml.safe_load(_read(CONSTANTS_FILE))
-    try:
-        record = OpticalConstants.model_validate(raw)
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"{CONSTANTS_FILE} is invalid:\n{exc}") from None
-    known = all_sources()
-    for path, value in iter_values(record):
-        if value.source not in known:
-            raise KnowledgeBaseError(
-                f"{CONSTANTS_FILE}: {path} cites source {value.source!r}, "
-                "which no sources*.yaml defines"
-            )
-        unit = DRUDE_UNITS.get(path.rsplit(".", 1)[-1])
-        if unit is not None:
-            try:
-                value.to(unit)
-            except pint.errors.DimensionalityError:
-                raise KnowledgeBaseError(
-                    f"{CONSTANTS_FILE}: {path} has unit {value.unit!r}; expected {unit}"
-                ) from None
-    return record
+    return load_record(CONSTANTS_FILE, OpticalConstants, DRUDE_UNITS)
 
 
 def drude(metal: str) -> dict[str, float]:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from functools import cache
 
-import pint
-from pydantic import ValidationError
-
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge.pbpk import _read_yaml, all_sources
+from nanocloak.knowledge.data_files import read_mapping
+from nanocloak.knowledge.records import all_sources, check_values, iter_values, parse_record
 from nanocloak.knowledge.schema import Record, Value
 
 FILENAME = "pbpk_membrane.yaml"
@@ -71,7 +69,7 @@ def constant(mechanism: str, name: str) -> float:
 @cache
 def membrane_layer() -> dict[str, Mechanism]:
     """Mechanisms by name, validated, unit- and source-checked."""
-    raw = _read_yaml(FILENAME)
+    raw = read_mapping(FILENAME)
     missing = [m for m in MECHANISMS if m not in raw]
     extra = [m for m in raw if m not in PARAMETER_UNITS]
     if missing or extra:
@@ -82,10 +80,7 @@ def membrane_layer() -> dict[str, Mechanism]:
     known = all_sources()
     out: dict[str, Mechanism] = {}
     for name, units in PARAMETER_UNITS.items():
-        try:
-            entry = Mechanism.model_validate(raw[name])
-        except ValidationError as exc:
-            raise KnowledgeBaseError(f"{FILENAME}: {name!r} is invalid:\n{exc}") from None
+        entry = parse_record(f"{FILENAME}: {name!r}", Mechanism, raw[name])
         if set(entry.parameters) != set(units):
             raise KnowledgeBaseError(
                 f"{FILENAME}: {name} needs constants {sorted(units)}; "
@@ -94,17 +89,6 @@ def membrane_layer() -> dict[str, Mechanism]:
         for key in entry.evidence:
             if key not in known:
                 raise KnowledgeBaseError(f"{FILENAME}: {name}.evidence: unknown source {key!r}")
-        for key, value in entry.parameters.items():
-            if value.source not in known:
-                raise KnowledgeBaseError(
-                    f"{FILENAME}: {name}.{key}: unknown source {value.source!r}"
-                )
-            try:
-                value.to(units[key])
-            except pint.errors.PintError as exc:
-                raise KnowledgeBaseError(
-                    f"{FILENAME}: {name}.{key}: unit {value.unit!r} does not convert to "
-                    f"{units[key]!r}"
-                ) from exc
+        check_values(FILENAME, iter_values(entry.parameters, name), units, require_units=True)
         out[name] = entry
     return out

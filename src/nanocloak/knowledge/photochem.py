@@ -2,25 +2,18 @@
 
 Reads ``photochem.yaml``, validates every entry as a sourced
 :class:`~nanocloak.knowledge.schema.Value`, checks that each unit has the expected dimension and
-that every source key exists in one of the ``sources*.yaml`` files (same checks as
-:mod:`nanocloak.knowledge.physics`).
+that every source key exists in one of the ``sources*.yaml`` files (the shared checks of
+:mod:`nanocloak.knowledge.records`).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
-from typing import Any
-
-import pint
-import yaml
-from pydantic import ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge.physics import all_sources, iter_values
+from nanocloak.knowledge.records import check_values, iter_values, load_record
 from nanocloak.knowledge.schema import Record, Value
 
-DATA_PACKAGE = "nanocloak.knowledge.data"
 PHOTOCHEM_FILE = "photochem.yaml"
 
 
@@ -162,44 +155,15 @@ EXPECTED_UNITS: dict[str, str] = {
 }
 
 
-def _read_yaml(filename: str) -> dict[Any, Any]:
-    try:
-        text = resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise KnowledgeBaseError(f"knowledge-base file {filename!r} is missing") from exc
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{filename} must hold a mapping")
-    return data
-
-
 def check(filename: str, record: Record) -> None:
     """Raise ``KnowledgeBaseError`` for an unknown source or a unit of the wrong dimension."""
-    known = all_sources()
-    for path, value in iter_values(record):
-        if value.source not in known:
-            raise KnowledgeBaseError(
-                f"{filename}: {path} cites source {value.source!r}, which no sources*.yaml defines"
-            )
-        expected = EXPECTED_UNITS.get(path.rsplit(".", 1)[-1])
-        if expected is not None:
-            try:
-                value.to(expected)
-            except pint.errors.DimensionalityError:
-                raise KnowledgeBaseError(
-                    f"{filename}: {path} has unit {value.unit!r}; expected a unit of {expected}"
-                ) from None
+    check_values(filename, iter_values(record), EXPECTED_UNITS)
 
 
 @cache
 def photochem_constants() -> PhotochemConstants:
     """All photochemistry constants (validated, units and sources checked)."""
-    try:
-        record = PhotochemConstants.model_validate(_read_yaml(PHOTOCHEM_FILE))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"{PHOTOCHEM_FILE} is invalid:\n{exc}") from None
-    check(PHOTOCHEM_FILE, record)
-    return record
+    return load_record(PHOTOCHEM_FILE, PhotochemConstants, EXPECTED_UNITS)
 
 
 def photosensitizer(name: str) -> Photosensitizer:

@@ -2,29 +2,24 @@
 
 Reads ``tissue_properties.yaml`` and ``magnetic_constants.yaml``, validates every entry as a
 sourced :class:`~nanocloak.knowledge.schema.Value`, checks that each unit has the expected
-dimension, and that every source key exists in one of the ``sources*.yaml`` files.
+dimension, and that every source key exists in one of the ``sources*.yaml`` files (through
+:mod:`nanocloak.knowledge.records`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
-from importlib import resources
-from typing import Any, TypeVar
-
-import pint
-import yaml
-from pydantic import ValidationError
+from typing import Any
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge import loader
-from nanocloak.knowledge.schema import Record, Source, Value
+from nanocloak.knowledge import records
+from nanocloak.knowledge.records import RecordT, check_values
+from nanocloak.knowledge.records import all_sources as all_sources
+from nanocloak.knowledge.records import iter_values as iter_values
+from nanocloak.knowledge.schema import Record, Value
 
-DATA_PACKAGE = "nanocloak.knowledge.data"
 TISSUE_FILE = "tissue_properties.yaml"
 MAGNETIC_FILE = "magnetic_constants.yaml"
-
-RecordT = TypeVar("RecordT", bound=Record)
 
 
 class ThermalTissue(Record):
@@ -106,76 +101,25 @@ EXPECTED_UNITS: dict[str, str] = {
 }
 
 
-def _read_yaml(filename: str) -> dict[Any, Any]:
-    try:
-        text = resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise KnowledgeBaseError(f"knowledge-base file {filename!r} is missing") from exc
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{filename} must hold a mapping")
-    return data
-
-
-def all_sources() -> dict[str, Source]:
-    """The project's bibliography (every ``sources*.yaml`` the loader merges)."""
-    return loader.sources()
-
-
-def iter_values(node: object, path: str = "") -> Iterator[tuple[str, Value]]:
-    """Every ``Value`` in a parsed record or mapping, with its dotted path."""
-    if isinstance(node, Value):
-        yield path, node
-    elif isinstance(node, Record):
-        for name in type(node).model_fields:
-            yield from iter_values(getattr(node, name), f"{path}.{name}" if path else name)
-    elif isinstance(node, dict):
-        for key, item in node.items():
-            yield from iter_values(item, f"{path}.{key}" if path else str(key))
-
-
 def _check(filename: str, record: Record) -> None:
-    known = all_sources()
-    for path, value in iter_values(record):
-        if value.source not in known:
-            raise KnowledgeBaseError(
-                f"{filename}: {path} cites source {value.source!r}, which no sources*.yaml defines"
-            )
-        leaf = path.rsplit(".", 1)[-1]
-        expected = EXPECTED_UNITS.get(leaf)
-        if expected is not None:
-            try:
-                value.to(expected)
-            except pint.errors.DimensionalityError:
-                raise KnowledgeBaseError(
-                    f"{filename}: {path} has unit {value.unit!r}; expected a unit of {expected}"
-                ) from None
-
-
-def _load(filename: str, model: type[RecordT]) -> RecordT:
-    try:
-        record = model.model_validate(_read_yaml(filename))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"{filename} is invalid:\n{exc}") from None
-    _check(filename, record)
-    return record
+    check_values(filename, iter_values(record), EXPECTED_UNITS)
 
 
 def load_record(filename: str, model: type[RecordT]) -> RecordT:
     """Load a knowledge-base YAML file as ``model``, every value's unit and source checked."""
-    return _load(filename, model)
+    return records.load_record(filename, model, EXPECTED_UNITS)
 
 
 @cache
 def tissue_properties() -> TissueProperties:
     """Tissue optics, heat and damage constants (validated, sources checked)."""
-    return _load(TISSUE_FILE, TissueProperties)
+    return load_record(TISSUE_FILE, TissueProperties)
 
 
 @cache
 def magnetic_constants() -> MagneticConstants:
     """Magnetite, water, field-limit and physical constants (validated, sources checked)."""
-    return _load(MAGNETIC_FILE, MagneticConstants)
+    return load_record(MAGNETIC_FILE, MagneticConstants)
 
 
 def _lookup(mapping: dict[str, Any], key: str, what: str) -> Any:

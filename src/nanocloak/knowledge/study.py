@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge.physics import load_record
+from nanocloak.knowledge.records import load_record
 from nanocloak.knowledge.schema import Record, Value
 
 STUDY_FILE = "study.yaml"

@@ -9,17 +9,11 @@ file. Tissue constants, Arrhenius pairs and the CEM43 bases live in ``tissue_pro
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
-
-import pint
-import yaml
-from pydantic import ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge import loader
+from nanocloak.knowledge.records import iter_values, load_record
 from nanocloak.knowledge.schema import Record, Value
 
-DATA_PACKAGE = "nanocloak.knowledge.data"
 TREATMENT_FILE = "treatment.yaml"
 
 
@@ -86,40 +80,14 @@ EXPECTED_UNITS: dict[str, str] = {
 @cache
 def treatment_constants() -> TreatmentConstants:
     """The treatment constants (validated, units and sources checked)."""
-    try:
-        text = resources.files(DATA_PACKAGE).joinpath(TREATMENT_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise KnowledgeBaseError(f"knowledge-base file {TREATMENT_FILE!r} is missing") from exc
-    try:
-        record = TreatmentConstants.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"{TREATMENT_FILE} is invalid:\n{exc}") from None
-    known = loader.sources()
-    for path, value in values(record).items():
-        if value.source not in known:
-            raise KnowledgeBaseError(
-                f"{TREATMENT_FILE}: {path} cites source {value.source!r}, "
-                "which no sources*.yaml defines"
-            )
-        try:
-            value.to(EXPECTED_UNITS[path])
-        except pint.errors.DimensionalityError:
-            raise KnowledgeBaseError(
-                f"{TREATMENT_FILE}: {path} has unit {value.unit!r}; "
-                f"expected a unit of {EXPECTED_UNITS[path]}"
-            ) from None
-    return record
+    return load_record(
+        TREATMENT_FILE, TreatmentConstants, EXPECTED_UNITS, by="path", require_units=True
+    )
 
 
 def values(record: TreatmentConstants | None = None) -> dict[str, Value]:
     """Every value by dotted path (``"skin.cem43_limit"``)."""
-    rec = treatment_constants() if record is None else record
-    out: dict[str, Value] = {}
-    for group in type(rec).model_fields:
-        section = getattr(rec, group)
-        for name in type(section).model_fields:
-            out[f"{group}.{name}"] = getattr(section, name)
-    return out
+    return dict(iter_values(treatment_constants() if record is None else record))
 
 
 def value(path: str) -> Value:

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from importlib import resources
-from typing import Any
-
-import yaml
-from pydantic import ValidationError
 
 from nanocloak.errors import KnowledgeBaseError
-from nanocloak.knowledge import loader
+from nanocloak.knowledge import records
+from nanocloak.knowledge.records import load_record
 from nanocloak.knowledge.schema import Record, Value
 
-DATA_PACKAGE = "nanocloak.knowledge.data"
 MODELS_FILE = "tumor_models.yaml"
 RESPONSE_FILE = "tumor_response.yaml"
 
@@ -62,51 +57,17 @@ class TumorResponse(Record):
     loading: dict[str, Value]
 
 
-def _values(node: object, path: str = "") -> list[tuple[str, Value]]:
-    if isinstance(node, Value):
-        return [(path, node)]
-    if isinstance(node, Record):
-        items: list[tuple[str, Value]] = []
-        for name in type(node).model_fields:
-            items += _values(getattr(node, name), f"{path}.{name}" if path else name)
-        return items
-    if isinstance(node, dict):
-        items = []
-        for key, item in node.items():
-            items += _values(item, f"{path}.{key}" if path else str(key))
-        return items
-    return []
-
-
 def iter_values() -> list[tuple[str, Value]]:
     """Every sourced value of both files, with its dotted path."""
-    return [(f"{MODELS_FILE}:{p}", v) for p, v in _values(tumor_models())] + [
-        (f"{RESPONSE_FILE}:{p}", v) for p, v in _values(tumor_response())
+    return [(f"{MODELS_FILE}:{p}", v) for p, v in records.iter_values(tumor_models())] + [
+        (f"{RESPONSE_FILE}:{p}", v) for p, v in records.iter_values(tumor_response())
     ]
-
-
-def _load(filename: str, model: type[Any]) -> Any:
-    try:
-        text = resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise KnowledgeBaseError(f"knowledge-base file {filename!r} is missing") from exc
-    try:
-        record = model.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"{filename} is invalid:\n{exc}") from None
-    known = loader.sources()
-    for path, value in _values(record):
-        if value.source not in known:
-            raise KnowledgeBaseError(
-                f"{filename}: {path} cites source {value.source!r}, which no sources*.yaml defines"
-            )
-    return record
 
 
 @cache
 def tumor_models() -> TumorModels:
     """Mouse tumor models (validated, sources checked)."""
-    record: TumorModels = _load(MODELS_FILE, TumorModels)
+    record = load_record(MODELS_FILE, TumorModels)
     for key, entry in record.models.items():
         if entry.law not in ("gompertz", "logistic", "exponential"):
             raise KnowledgeBaseError(f"{MODELS_FILE}: {key}.law {entry.law!r} is unknown")
@@ -116,8 +77,7 @@ def tumor_models() -> TumorModels:
 @cache
 def tumor_response() -> TumorResponse:
     """Tumor-response and trigger constants (validated, sources checked)."""
-    record: TumorResponse = _load(RESPONSE_FILE, TumorResponse)
-    return record
+    return load_record(RESPONSE_FILE, TumorResponse)
 
 
 def tumor_model(key: str) -> TumorModel:

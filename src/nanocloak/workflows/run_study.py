@@ -148,7 +148,7 @@ def _group_tables(
     spec: StudySpec, index: int, group: Group, settings: StudySettings, tick: Progress
 ) -> dict[str, pd.DataFrame]:
     rng = group_generator(spec, index)
-    factors = draw_factors(spec, group.animals, rng)
+    factors = draw_factors(spec, group.animals)
     reference = next((d for g in spec.groups if (d := particle_design(g)) is not None), None)
     outcome = simulate_group(spec, group, factors, rng, settings, tick, reference)
     animals = pd.DataFrame(

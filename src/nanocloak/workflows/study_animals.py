@@ -1,10 +1,13 @@
 """Virtual animals: per-animal multiplicative factors drawn from the study's named distributions.
 
-Each group draws from its own generator seeded by the study seed and the group's name, and each
-variable parameter from its own child stream, so a group's animals do not change when another
-group is added, removed, reordered or resumed from a checkpoint, nor one parameter's draws when
-another parameter gains a distribution. Parameters without a distribution get factor 1 (the
-nominal animal).
+Common random numbers: virtual animal *i* is the same animal in every group — each variable
+parameter draws its factors from its own stream seeded by the study seed and the parameter's
+name, and a group of *n* animals takes the first *n* of them. Differences between groups then
+come from what the groups receive, not from which animals they happened to get (a paired
+virtual design); adding, removing or reordering groups, or giving another parameter a
+distribution, changes no animal. Parameters without a distribution get factor 1. Each group
+also has its own generator (seeded by the study seed and its name) for its remaining randomness
+(e.g. nodule counts).
 """
 
 from __future__ import annotations
@@ -38,12 +41,11 @@ def draw_factor(variation: Variation, n: int, rng: np.random.Generator) -> Float
     return rng.uniform(low, high, n)
 
 
-def draw_factors(spec: StudySpec, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
-    """Every variable parameter's factors for ``n`` animals, in a fixed order."""
+def draw_factors(spec: StudySpec, n: int) -> dict[str, FloatArray]:
+    """Every variable parameter's factors for animals 0…n−1 (the same animals in every group)."""
     out: dict[str, FloatArray] = {}
-    base = int(rng.integers(2**63))
     for name in sorted(VARIABLE_PARAMETERS):
         variation = spec.variability.get(name)
-        stream = np.random.default_rng([base, _name_key(name)])
+        stream = np.random.default_rng([spec.seed, _name_key(name)])
         out[name] = np.ones(n) if variation is None else draw_factor(variation, n, stream)
     return out

@@ -56,12 +56,12 @@ def test_same_spec_and_seed_give_identical_results() -> None:
 def test_untreated_growth_follows_the_growth_law_without_kill() -> None:
     """PBS animals: viable volume = the closed-form Gompertz volume (no kill, no dead tissue)."""
     from nanocloak.kernels.tumor.growth import analytic_volume
-    from nanocloak.workflows.study_animals import draw_factors, group_generator
+    from nanocloak.workflows.study_animals import draw_factors
     from nanocloak.workflows.study_biology import tumor_biology
 
     spec = drug_study()
     result = run_study(spec, settings=SETTINGS)
-    factors = draw_factors(spec, 3, group_generator(spec, 0))
+    factors = draw_factors(spec, 3)
     biology = tumor_biology(spec, factors, 3)
     days = np.arange(0.0, 10.0 + 1e-9, 1.0)
     expected = analytic_volume(days, biology.start_mm3, biology.growth)
@@ -145,3 +145,13 @@ def test_animals_leave_the_study_at_the_humane_endpoint() -> None:
     rows = result.readout("tumor_volume", "PBS")
     for animal, last in rows.groupby("animal")["time"].max().items():
         assert last <= times[int(animal)] + 1e-9
+
+
+def test_virtual_animal_i_is_the_same_animal_in_every_group() -> None:
+    """Common random numbers: a paired virtual design."""
+    result = run_study(drug_study(), settings=SETTINGS)
+    animals = result.animals[result.animals["parameter"] == "tumor.growth_rate"]
+    pbs = animals[animals["group"] == "PBS"].sort_values("animal")["factor"].to_numpy()
+    dox = animals[animals["group"] == "DOX"].sort_values("animal")["factor"].to_numpy()
+    np.testing.assert_array_equal(pbs, dox)
+    assert np.unique(pbs).size == pbs.size  # animals differ from each other
