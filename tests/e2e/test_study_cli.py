@@ -44,6 +44,7 @@ def test_run_writes_store_parquet_and_report_then_compare_reads_it(tmp_path: Pat
     assert "Tumor growth" in html
     assert "Statistics against the control" in html
     assert (out / "parquet" / "endpoints.parquet").is_file()
+    assert not (out / ".checkpoints").exists()  # cleared once the store and report are written
     with duckdb.connect(str(out / "study.duckdb"), read_only=True) as con:
         groups = con.execute('SELECT DISTINCT "group" FROM endpoints ORDER BY 1').fetchall()
     assert groups == [("DOX",), ("PBS",)]

@@ -21,6 +21,7 @@ run resumes; the same spec and seed give identical results.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,6 +59,20 @@ def spec_hash(spec: StudySpec) -> str:
     return hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()
 
 
+def checkpoint_key(spec: StudySpec, settings: StudySettings) -> str:
+    """Key of a run's checkpoints: the spec, the numerical settings and the package version
+    (a resume with other settings or after an upgrade starts afresh)."""
+    text = f"{spec_json(spec)}|{json.dumps(settings.describe(), sort_keys=True)}|{__version__}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clear_run_checkpoints(
+    directory: str | Path, spec: StudySpec, settings: StudySettings | None = None
+) -> None:
+    """Remove the checkpoints of a run once its results are stored."""
+    clear_checkpoints(directory, checkpoint_key(spec, settings or StudySettings()))
+
+
 def total_work(spec: StudySpec) -> int:
     """Units of progress a run reports: one per group plus one per animal."""
     return sum(1 + g.animals for g in spec.groups)
@@ -70,6 +85,7 @@ def run_study(
     fresh: bool = False,
     settings: StudySettings | None = None,
     progress: Progress | None = None,
+    clear: bool = True,
 ) -> StudyResult:
     """Simulate the study.
 
@@ -85,13 +101,17 @@ def run_study(
         Numerical settings (time step, grids); defaults suit a first look.
     progress
         Called with a short description after each unit of work (see :func:`total_work`).
+    clear
+        Remove this run's checkpoints at the end (pass False to keep them until the results are
+        safely stored, then call :func:`clear_run_checkpoints`).
     """
     settings = settings or StudySettings()
     digest = spec_hash(spec)
+    run_key = checkpoint_key(spec, settings)
     tick = progress or (lambda _what: None)
     parts: list[dict[str, pd.DataFrame]] = []
     for index, group in enumerate(spec.groups):
-        path = None if checkpoints is None else checkpoint_path(checkpoints, digest, index)
+        path = None if checkpoints is None else checkpoint_path(checkpoints, run_key, index)
         cached = None if path is None or fresh else load_checkpoint(path)
         if cached is not None:
             for _ in range(1 + group.animals):
@@ -126,8 +146,8 @@ def run_study(
         endpoints=_concat(parts, "endpoints"),
         provenance=provenance,
     )
-    if checkpoints is not None:
-        clear_checkpoints(checkpoints, digest)
+    if checkpoints is not None and clear:
+        clear_checkpoints(checkpoints, run_key)
     return result
 
 

@@ -12,7 +12,7 @@ import pytest
 from nanocloak.domain.study import StudySpec
 from nanocloak.io.study_specs import study_from_dict
 from nanocloak.io.study_store import checkpoint_path, load_checkpoint
-from nanocloak.workflows.run_study import run_study, spec_hash, total_work
+from nanocloak.workflows.run_study import checkpoint_key, run_study, total_work
 from nanocloak.workflows.study_course import StudySettings
 
 SETTINGS = StudySettings(step_day=0.25)
@@ -97,7 +97,7 @@ def test_interrupted_run_resumes_from_checkpoints(tmp_path: Path) -> None:
 
     with pytest.raises(StopError):
         run_study(spec, checkpoints=tmp_path, settings=SETTINGS, progress=stop_in_second_group)
-    digest = spec_hash(spec)
+    digest = checkpoint_key(spec, SETTINGS)
     assert load_checkpoint(checkpoint_path(tmp_path, digest, 0)) is not None
     assert load_checkpoint(checkpoint_path(tmp_path, digest, 1)) is None
     seen: list[str] = []

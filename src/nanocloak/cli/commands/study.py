@@ -15,7 +15,12 @@ from nanocloak.cli.analyze import emit
 from nanocloak.io.study_specs import load_study_spec
 from nanocloak.io.study_store import load_study_tables
 from nanocloak.results.study import StudyResult
-from nanocloak.workflows.run_study import run_study, total_work, write_study
+from nanocloak.workflows.run_study import (
+    clear_run_checkpoints,
+    run_study,
+    total_work,
+    write_study,
+)
 
 app = typer.Typer(help="Virtual in vivo studies: run, compare, report.", no_args_is_help=True)
 console = Console()
@@ -46,8 +51,9 @@ def run(
         def advance(what: str) -> None:
             bar.update(task, advance=1, description=what[:50])
 
-        result = run_study(spec, checkpoints=out, fresh=fresh, progress=advance)
+        result = run_study(spec, checkpoints=out, fresh=fresh, progress=advance, clear=False)
     written = write_study(result, spec, out, comparisons=estimates_table(compare_study(result)))
+    clear_run_checkpoints(out, spec)  # only once the store and report are written
     _print(result)
     for path in written:
         console.print(f"written {path}", style="dim")
