@@ -202,7 +202,17 @@ class Radiation(DomainModel):
     doses: Literal["all", "first"] | list[int] = "all"
 
 
-Treatment = Annotated[Laser | MagneticField | Radiation, Field(discriminator="kind")]
+class Magnet(DomainModel):
+    """A static magnet over the tumor for ``duration`` from ``after`` each chosen dose
+    (magnetic targeting of magnetic cores while they circulate)."""
+
+    kind: Literal["magnet"]
+    duration: Exposure = "60 min"
+    after: TimePoint = "0 h"
+    doses: Literal["all", "first"] | list[int] = "all"
+
+
+Treatment = Annotated[Laser | MagneticField | Radiation | Magnet, Field(discriminator="kind")]
 
 
 class Group(DomainModel):

@@ -24,11 +24,22 @@ class SirnaDelivery(Record):
     half_effect_tumor: Value
 
 
+class MagnetTargeting(Record):
+    """A static magnet over the tumor and the tumor's microvessels (magnetic targeting)."""
+
+    flux_density: Value
+    gradient: Value
+    vessel_radius: Value
+    transit_time: Value
+    retention: Value
+
+
 class StudyConstants(Record):
     """Everything in ``study.yaml``."""
 
     release: dict[str, CargoRelease]
     sirna: SirnaDelivery
+    magnet: MagnetTargeting
 
 
 @cache

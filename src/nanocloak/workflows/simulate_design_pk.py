@@ -120,6 +120,7 @@ def simulate_design_pk(
     constants: Mapping[str, float] | None = None,
     subject_scales: Sequence[Mapping[str, float]] | None = None,
     coating: Coating = "membrane",
+    windows: Sequence[tuple[float, float, Mapping[str, float]]] = (),
 ) -> PkResult:
     """Simulate the biodistribution of a designed particle, membrane mechanisms included.
 
@@ -166,6 +167,11 @@ def simulate_design_pk(
         (``{"tumor.permeability": 1.4, "liver.k_max": 0.9}``), applied on top of the membrane
         layer; the caller then owns between-animal variability, so the layer's own
         ``epr_heterogeneity`` draw is not used and ``animals`` is ``len(subject_scales)``.
+    windows
+        ``(t_on_h, t_off_h, factors)``: parameter factors that hold in a time window (e.g. a
+        magnet over the tumor raising tumor permeability), see
+        :func:`~nanocloak.workflows.simulate_pk.simulate_pk`; not with repeat dosing when
+        doses are superposed (each dose's cohort runs on its own clock).
     coating
         ``"membrane"`` (the design as made), ``"bare"`` (the same core without its membrane:
         coverage 0, every membrane-dependent factor at its bare value) or ``"peg"`` (the base
@@ -228,6 +234,10 @@ def simulate_design_pk(
         raise SpecificationError(
             "mechanisms", "abc", "Hill or constant uptake laws (superposition of doses)"
         )
+    if superpose and windows:
+        raise SpecificationError(
+            "windows", list(windows), "a single dose (or no membrane mechanisms) with windows"
+        )
     cohorts = list(range(len(schedule.times_h))) if superpose else [0]
     epr = (
         epr_permeability_multipliers(animals, values["epr_heterogeneity.sigma_ln"])
@@ -263,6 +273,7 @@ def simulate_design_pk(
         [dict(over) for over, _ in unique],
         rtol=rtol,
         scales=[dict(scale) for _, scale in unique],
+        windows=windows,
     )
     shifts = [schedule.times_h[d] if superpose else 0.0 for d in cohorts]
     weights = np.zeros((animals, len(cohorts), len(unique)))

@@ -21,6 +21,7 @@ from nanocloak.domain.study import (
     FreeDrug,
     Group,
     Laser,
+    Magnet,
     MagneticField,
     Particle,
     Radiation,
@@ -34,6 +35,7 @@ from nanocloak.workflows import study_biology as bio
 from nanocloak.workflows import study_drug, study_imaging, study_modulation
 from nanocloak.workflows.study_exposure import (
     Exposure,
+    chosen_doses,
     no_exposure,
     particle_exposure,
     pk_rows,
@@ -104,12 +106,9 @@ def treatment_events(
     from day 0. Out-of-range dose indices are dropped and repeated ones counted once."""
     events = []
     for k, treatment in enumerate(group.treatments):
-        if treatment.doses == "all":
-            chosen = list(range(len(dose_times_h)))
-        elif treatment.doses == "first":
-            chosen = [0]
-        else:
-            chosen = sorted({d - 1 for d in treatment.doses if 1 <= d <= len(dose_times_h)})
+        if isinstance(treatment, Magnet):
+            continue  # acts on the particles' distribution (a PBPK window), not on the tumor
+        chosen = chosen_doses(treatment.doses, len(dose_times_h))
         after = float(treatment.after.to("h").magnitude)
         for d in chosen:
             name = {Laser: "laser", MagneticField: "field", Radiation: "x-ray"}[type(treatment)]
@@ -184,7 +183,10 @@ def simulate_group(
     agent = group.agent
     outcome = GroupOutcome(describe(group))
     if isinstance(agent, Particle):
-        exposure = particle_exposure(spec, agent, factors, n, n_particles=settings.n_particles)
+        exposure = particle_exposure(
+            spec, agent, factors, n, n_particles=settings.n_particles, treatments=group.treatments
+        )
+        outcome.assumptions.extend(exposure.notes)
         outcome.sources.update(exposure.sources)
     else:
         times = study_drug.dose_times_h(agent) if isinstance(agent, FreeDrug) else (0.0,)

@@ -230,3 +230,30 @@ def test_animals_of_different_body_weight_get_their_own_dose_and_mass_balance() 
     # the dose is per kg: each animal received its own amount, and every amount is accounted for
     np.testing.assert_allclose(pk.dosed_mg[1, -1] / pk.dosed_mg[0, -1], 1.5, rtol=1e-12)
     np.testing.assert_allclose(pk.states_total_mg, pk.dosed_mg, rtol=1e-6)
+
+
+def test_a_magnet_over_the_tumor_draws_magnetic_cores_but_not_gold() -> None:
+    magnet = {"kind": "magnet", "duration": "60 min"}
+    result = run(
+        [
+            {"name": "MNs", "animals": 2, "agent": particle("rbc_mnc_electroporation.toml")},
+            {
+                "name": "MNs + magnet",
+                "animals": 2,
+                "agent": particle("rbc_mnc_electroporation.toml"),
+                "treatments": [magnet],
+            },
+            {
+                "name": "AuNC + magnet",
+                "animals": 2,
+                "agent": particle("4t1_aunanocage_dox.toml"),
+                "treatments": [magnet],
+            },
+        ]
+    )
+    tumor = result.readout("tumor_particles")
+    at = tumor[tumor["time"] == tumor["time"].max()].set_index("group")["value"]
+    assert at["MNs + magnet"] > at["MNs"]
+    notes = result.provenance["assumptions"]
+    assert any("magnet: drift" in a for a in notes)
+    assert any("au_nanocage is not magnetic" in a for a in notes)

@@ -58,6 +58,15 @@ class Dose:
 
 
 @dataclass(frozen=True, slots=True)
+class ParamWindow:
+    """Parameters that hold from ``t_on_h`` to ``t_off_h`` (h) instead of the run's own."""
+
+    t_on_h: float
+    t_off_h: float
+    params: PkParameters
+
+
+@dataclass(frozen=True, slots=True)
 class Solution:
     """Amounts over time of a batch of subjects.
 
@@ -85,6 +94,7 @@ def simulate(
     rtol: float = 1e-7,
     atol_mg: float | None = None,
     batched: bool = True,
+    windows: Sequence[ParamWindow] = (),
 ) -> Solution:
     """Solve the PBPK model for a batch of subjects and a dosing schedule.
 
@@ -109,8 +119,15 @@ def simulate(
         Absolute tolerance, mg; default 1e-10 times the largest total dose.
     batched
         Solve all subjects as one block-diagonal system (True) or one by one (False).
+    windows
+        Time windows in which other parameters hold (e.g. a magnet over the tumor); the time
+        axis is also cut at their edges, and between windows ``params`` hold.
     """
     params.check(topology)
+    for window in windows:
+        window.params.check(topology)
+        if not window.t_on_h < window.t_off_h:
+            raise ValueError("a parameter window needs t_on_h < t_off_h")
     t_eval = np.asarray(t_eval_h, dtype=float)
     if t_eval.ndim != 1 or t_eval.size < 2 or np.any(np.diff(t_eval) <= 0.0):
         raise ValueError("t_eval_h must be a strictly increasing 1-D array of two or more times")
@@ -125,7 +142,7 @@ def simulate(
     total = sum(float(np.max(d.amount_mg)) for d in doses)
     atol = 1e-10 * max(total, 1e-300) if atol_mg is None else atol_mg
     seg_a, seg_b, seg_tref, seg_rate, seg_bolus, seg_lo, seg_hi = dosing_segments(
-        doses, t_eval, clock, n_s
+        doses, t_eval, clock, n_s, [x for w in windows for x in (w.t_on_h, w.t_off_h)]
     )
     y = np.zeros((n_s, topology.n_states))
     out = np.zeros((n_s, t_eval.size, topology.n_states))
@@ -133,9 +150,11 @@ def simulate(
     for k in range(seg_a.size):
         y[:, VENOUS] += seg_bolus[:, k]
         lo, hi = int(seg_lo[k]), int(seg_hi[k])
+        middle = 0.5 * (float(seg_a[k]) + float(seg_b[k]))
+        active = [w.params for w in windows if w.t_on_h <= middle < w.t_off_h]
         y, seg, evals = _segment(
             topology,
-            params,
+            active[0] if active else params,
             y,
             float(seg_a[k]),
             float(seg_b[k]),
@@ -158,16 +177,20 @@ def simulate(
 
 
 def dosing_segments(
-    doses: Sequence[Dose], t_eval: FloatArray, clock: Clock, n_s: int
+    doses: Sequence[Dose],
+    t_eval: FloatArray,
+    clock: Clock,
+    n_s: int,
+    extra_cuts: Sequence[float] = (),
 ) -> tuple[NDArray[Any], ...]:
-    """Cut the time axis at every dose start and infusion end.
+    """Cut the time axis at every dose start and infusion end (and at ``extra_cuts``, h).
 
     Returns per segment k: start and end times (h), the uptake-clock reference time (h), the
     infusion rate (mg/h, per subject), the bolus given at its start (mg, per subject) and the
     slice ``lo:hi`` of output times it covers (its end belongs to it only for the last one).
     """
     first = min(d.time_h for d in doses)
-    cuts = {float(t_eval[0]), float(t_eval[-1])}
+    cuts = {float(t_eval[0]), float(t_eval[-1]), *(float(c) for c in extra_cuts)}
     for dose in doses:
         cuts.add(dose.time_h)
         if dose.duration_h > 0.0:
