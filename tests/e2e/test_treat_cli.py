@@ -96,15 +96,6 @@ def test_treat_cli_ptt_pbpk_route_explains_the_difference(
     assert plot.stat().st_size > 5_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "model disagrees with the review at 24 h: the extravasation mechanism's Renkin size "
-        "penalty (assumed 600-nm pore) on permeability-limited tumour entry favours the "
-        "extrusion batch's smaller partially coated particles before the CD47 advantage acts "
-        "(see test_treat_workflow)"
-    ),
-)
 def test_treat_cli_ptt_electroporation_delivers_more_than_extrusion(
     ptt_pair: tuple[Result, Path, Path],
 ) -> None:

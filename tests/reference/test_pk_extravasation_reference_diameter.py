@@ -3,9 +3,8 @@
 Data: hydrodynamic diameters (column HD) and fitted tumor permeabilities (PATC) of the 378
 datasets of Cheng et al., ACS Nano 2020;14:3075 (doi:10.1021/acsnano.9b08142), as shipped by
 UFPBPK/Nano-AI-PBPK-G1 (``examples/calibration/pbpk/cheng2020_g1_particle_size.csv``, CC0).
-Script: ``examples/calibration/pbpk/extravasation_size.py``. Pore range: Hobbs et al., PNAS
-1998;95:4607 (doi:10.1073/pnas.95.8.4607), abstract: pore cutoff of subcutaneous tumours
-200 nm to 1.2 µm.
+Script: ``examples/calibration/pbpk/extravasation_size.py`` (reference diameter = median size;
+effective Renkin pore diameter fitted to ln PA_C over the same datasets).
 """
 
 from __future__ import annotations
@@ -79,18 +78,46 @@ def test_pk_extravasation_reference_range_is_recomputed(script: ModuleType) -> N
     assert ref.geometric_mean_nm == pytest.approx(np.exp(np.mean(np.log(_diameters()))))
 
 
-def test_pk_extravasation_pore_range_is_hobbs_and_exceeds_the_reference() -> None:
-    """Pore range = Hobbs 1998's pore cutoff of subcutaneous tumours, 200 nm to 1.2 µm."""
-    params = membrane_layer()["extravasation"].parameters
-    pore, ref = params["pore_diameter"], params["reference_diameter"]
-    assert pore.source == "hobbs1998"
-    assert pore.unit == ref.unit == "nm"
-    assert pore.low is not None
-    assert pore.high is not None
-    assert pore.low == pytest.approx(200.0)
-    assert pore.high == pytest.approx(1200.0)
+def test_pk_extravasation_pore_is_the_renkin_fit_to_the_g1_sizes(script: ModuleType) -> None:
+    """Pore = least-squares Renkin fit of ln PA_C on size (unadjusted), range = the smaller
+    profile-interval end to the search bound. Tolerance 1e-3 relative: the YAML holds four
+    significant figures of the value and low end."""
+    table = script.read_sizes()
+    plain = script.fit_pore_diameter(table)
+    adjusted = script.fit_pore_diameter(table, script.COVARIATES)
+    value, low, high = script.shipped_pore(plain, adjusted)
+    pore = membrane_layer()["extravasation"].parameters["pore_diameter"]
+    ref = membrane_layer()["extravasation"].parameters["reference_diameter"]
+    assert (pore.source, pore.status, pore.unit) == ("nano_ai_pbpk_g1_data", "derived", "nm")
+    assert pore.to("nm") == pytest.approx(value, rel=1e-3)
+    assert pore.low == pytest.approx(low, rel=1e-3)
+    assert pore.high == pytest.approx(high, rel=1e-12)
     assert ref.high is not None
-    assert pore.low > ref.high  # every combination in range is admissible
+    assert low > ref.high  # every combination in range is admissible
+    # adjusting for material, shape, targeting, tumour model and cancer type removes the effect
+    assert adjusted.at_bound
+    assert adjusted.low_nm > plain.low_nm
+
+
+def test_pk_extravasation_pore_fit_recovers_a_known_pore(script: ModuleType) -> None:
+    """Synthetic PA_C = 0.01 H(d / 600 nm) x lognormal noise (sd 0.3) on the G1 sizes: the fit
+    recovers 600 nm within its own 95 % interval, and the interval excludes 2552 nm."""
+    table = script.read_sizes()
+    rng = np.random.default_rng(7)
+    hindrance = np.array([script.renkin_hindrance(v / 600.0) for v in table.diameter_nm])
+    noise = rng.normal(0.0, 0.3, size=hindrance.size)
+    synthetic = script.SizeTable(
+        dataset_id=table.dataset_id,
+        diameter_nm=table.diameter_nm,
+        patc=0.01 * hindrance * np.exp(noise),
+        de24_percent=table.de24_percent,
+        covariates=table.covariates,
+        n_total=table.n_total,
+    )
+    fit = script.fit_pore_diameter(synthetic)
+    assert fit.high_nm is not None
+    assert fit.low_nm < 600.0 < fit.high_nm
+    assert fit.high_nm < 2552.0
 
 
 def test_pk_extravasation_implied_pore_inverts_the_renkin_slope(script: ModuleType) -> None:

@@ -131,25 +131,21 @@ def test_treat_pbpk_route_traces_coverage_to_the_membrane_layer(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "model disagrees with the review at 24 h (electroporation wins from 48 h on): the "
-        "extravasation mechanism's Renkin size penalty (assumed 600-nm pore) on the "
-        "permeability-limited tumour entry favours the extrusion batch, whose partially coated "
-        "particles are modelled ~9 nm smaller (core + 2 x shell x coverage), while the CD47 "
-        "advantage of full coating has barely acted by 24 h (lagged liver uptake, K_50 47.5 h)"
-    ),
-)
 def test_treat_electroporation_heats_more_than_extrusion_through_pbpk(
     after_24h: tuple[TreatmentResult, TreatmentResult],
 ) -> None:
     """Rao 2017 via Song 2022: the electroporated RBC-Fe3O4 batch (better coated) puts more
-    particles in the tumour than the extruded one and heats it more."""
+    particles in the tumour than the extruded one and heats it more, and the model names why:
+    the higher coverage lowers the CD47 and opsonisation multipliers of phagocytic uptake."""
     e, c = after_24h
     assert e.concentration_mg_per_ml > c.concentration_mg_per_ml
     assert e.tumor_rise_k > c.tumor_rise_k
     assert e.tumor_cem43_min.volume_mean > c.tumor_cem43_min.volume_mean
+    assert e.delivery is not None
+    assert c.delivery is not None
+    reason = compare_deliveries(e.delivery, c.delivery)
+    assert reason.startswith(f"{e.design} delivers")
+    assert "coverage" in reason
 
 
 def test_treat_concentration_after_is_the_pbpk_tumor_content(electro: Design) -> None:
