@@ -67,3 +67,15 @@ def test_half_lives_nan_when_not_estimable() -> None:
     hl = blood_half_lives(np.array([0.0, 1.0]), np.array([1.0, 0.5]))
     assert np.isnan(hl.elimination_h)
     assert np.isnan(hl.distribution_h)
+
+
+def test_no_distribution_phase_when_the_curve_falls_faster_late() -> None:
+    """C = exp(-k(t) t) with clearance that starts after a lag (as a Hill-in-time uptake does):
+    log C is concave, not biexponential, so there is no (faster) distribution phase to report,
+    while the terminal half-life is still the late slope (ln 2 / 0.05 = 13.9 h)."""
+    t = np.linspace(0.0, 168.0, 1681)
+    k = 0.05 * t**4 / (48.0**4 + t**4)
+    c = np.exp(-np.cumsum(k) * (t[1] - t[0]))
+    hl = blood_half_lives(t, c)
+    assert np.isnan(hl.distribution_h)
+    assert hl.elimination_h == pytest.approx(np.log(2) / 0.05, rel=0.1)

@@ -73,7 +73,9 @@ class HalfLives:
     ``elimination_h`` is :math:`\\ln 2/\\lambda_z` from a log-linear least-squares fit over the
     last third of the curve; ``distribution_h`` is :math:`\\ln 2/\\lambda_1` from the early
     residual :math:`C - C_z e^{-\\lambda_z t}` (curve stripping) over the first tenth of the
-    curve after the peak.
+    curve after the peak. A distribution phase exists only if it is faster than the terminal
+    one: a curve that falls faster late than early (e.g. once a lagged Hill uptake starts) is not
+    biexponential, and ``distribution_h`` is then NaN.
     """
 
     distribution_h: float
@@ -108,6 +110,6 @@ def blood_half_lives(t_h: FloatArray, c: FloatArray) -> HalfLives:
     dist = nan
     if ok.sum() >= 3:
         s1, _ = np.polyfit(t[early][ok], np.log(residual[ok]), 1)
-        if s1 < 0.0:
+        if s1 < 0.0 and -s1 > lam_z:
             dist = float(np.log(2.0) / -s1)
     return HalfLives(dist, elim)
