@@ -1,4 +1,4 @@
-"""Typed, cached loader of the nanoparticle PBPK knowledge base.
+r"""Typed, cached loader of the nanoparticle PBPK knowledge base.
 
 Reads ``pbpk_physiology.yaml`` (species physiology) and ``pbpk_nanoparticle.yaml``
 (nanoparticle-generic distribution, uptake, excretion and tumor defaults) with
@@ -13,6 +13,24 @@ Two parameter sets
 started from. Its ``published`` block keeps those published values;
 ``nanoparticle_defaults("published")`` overlays them, so the ``reference`` mode can reproduce the
 published code's curves.
+
+Species
+-------
+The organ, tumor and excretion values are the mouse's. ``nanoparticle_defaults(..., species)``
+gives another species the explicit values of its ``species`` block where a source gives one and
+otherwise scales the mouse value by physiological time (``species_scaling``; Lindstedt &
+Schaeffer 2002):
+
+.. math::
+
+    k_s = k_m \left(\frac{BW_s}{BW_m}\right)^{-1/4}, \qquad
+    K_{50,s} = K_{50,m} \left(\frac{BW_s}{BW_m}\right)^{1/4}
+
+for the rate constants ``k_max``, ``k_release`` [1/h] and the Hill time ``k_50`` [h], with the
+default body weights of ``pbpk_physiology.yaml``. Dimensionless partition and permeability
+coefficients, Hill exponents and per-mass capacities are species-invariant under this rule
+(``PA = PA_C Q`` and ``Q = QCC BW^0.75`` already scale), and so are the clearance constants, which
+are per ``BW^0.75``. Uptake laws and sites are not species-specific.
 """
 
 from __future__ import annotations
@@ -55,7 +73,15 @@ FIELD_UNITS: dict[str, str] = {
     "capacity": "ug/g",
     "bile_clearance": "L/h/kg^0.75",
     "urine_clearance": "L/h/kg^0.75",
+    "rate_exponent": "dimensionless",
+    "time_exponent": "dimensionless",
 }
+
+#: Fields scaled as rates (BW^rate_exponent) and as times (BW^time_exponent) between species.
+RATE_FIELDS = frozenset({"k_max", "k_release"})
+TIME_FIELDS = frozenset({"k_50"})
+#: Excretion fields a ``species`` block may hold.
+EXCRETION_FIELDS = frozenset({"bile_clearance", "urine_clearance"})
 
 
 class OrganPhysiology(Record):
@@ -110,6 +136,14 @@ class Excretion(Record):
 
     bile_clearance: Value
     urine_clearance: Value
+
+
+class SpeciesScaling(Record):
+    """The interspecies rule: exponents of body weight for rate constants and times."""
+
+    reference_species: str
+    rate_exponent: Value
+    time_exponent: Value
 
 
 class NanoparticleDefaults(Record):
@@ -208,8 +242,126 @@ def published_overrides() -> dict[str, Value]:
 
 
 @cache
-def nanoparticle_defaults(parameter_set: ParameterSet = "calibrated") -> NanoparticleDefaults:
-    """Nanoparticle-generic defaults, validated and source-checked.
+def species_scaling() -> SpeciesScaling:
+    """The ``species_scaling`` block of ``pbpk_nanoparticle.yaml``, validated and source-checked."""
+    raw = _read_yaml("pbpk_nanoparticle.yaml").get("species_scaling")
+    try:
+        entry = SpeciesScaling.model_validate(raw)
+    except ValidationError as exc:
+        raise KnowledgeBaseError(
+            f"pbpk_nanoparticle.yaml: 'species_scaling' is invalid:\n{exc}"
+        ) from None
+    if entry.reference_species not in physiology():
+        raise KnowledgeBaseError(
+            f"pbpk_nanoparticle.yaml: reference species {entry.reference_species!r} has no "
+            "physiology"
+        )
+    _check("pbpk_nanoparticle.species_scaling", entry)
+    return entry
+
+
+@cache
+def species_overrides(species: str) -> dict[str, Value]:
+    """Explicit values of ``species`` (its block under ``species``), keyed ``"<organ>.<field>"``.
+
+    ``organ`` is an organ of the base set, ``tumor`` or ``excretion``. Empty for a species
+    without a block (the reference species) or with an empty one.
+    """
+    block = _read_yaml("pbpk_nanoparticle.yaml").get("species") or {}
+    if not isinstance(block, dict):
+        raise KnowledgeBaseError("pbpk_nanoparticle.yaml: 'species' must be a mapping")
+    unknown = set(block) - set(physiology())
+    if unknown:
+        raise KnowledgeBaseError(
+            f"pbpk_nanoparticle.yaml: species {sorted(unknown)} have no physiology"
+        )
+    groups = block.get(species) or {}
+    extra = set(groups) - {"organs", "tumor", "excretion"}
+    if extra:
+        raise KnowledgeBaseError(
+            f"pbpk_nanoparticle.yaml: unknown keys {sorted(extra)} in species.{species}"
+        )
+    organs = _read_yaml("pbpk_nanoparticle.yaml").get("organs") or {}
+    flat: dict[str, Any] = {
+        **(groups.get("organs") or {}),
+        "tumor": groups.get("tumor") or {},
+        "excretion": groups.get("excretion") or {},
+    }
+    out: dict[str, Value] = {}
+    for where, fields in flat.items():
+        if where not in ("tumor", "excretion") and where not in organs:
+            raise KnowledgeBaseError(
+                f"pbpk_nanoparticle.yaml: species.{species} organ {where!r} unknown"
+            )
+        allowed = EXCRETION_FIELDS if where == "excretion" else OVERRIDABLE
+        for field, raw in (fields or {}).items():
+            if field not in allowed:
+                raise KnowledgeBaseError(
+                    f"pbpk_nanoparticle.yaml: species.{species}.{where}.{field} is not one of "
+                    f"{sorted(allowed)}"
+                )
+            try:
+                out[f"{where}.{field}"] = Value.model_validate(raw)
+            except ValidationError as exc:
+                raise KnowledgeBaseError(
+                    f"pbpk_nanoparticle.yaml: species.{species}.{where}.{field} is invalid:\n{exc}"
+                ) from None
+    return out
+
+
+def species_factor(species: str) -> tuple[float, float]:
+    """(rate factor, time factor) from the reference species to ``species``.
+
+    .. math:: f_{rate} = (BW_s / BW_{ref})^{b_{rate}}, \\quad
+              f_{time} = (BW_s / BW_{ref})^{b_{time}}
+
+    with the default body weights of ``pbpk_physiology.yaml``; (1, 1) for the reference species.
+    """
+    rule = species_scaling()
+    phys = physiology()
+    if species not in phys:
+        raise KnowledgeBaseError(f"unknown species {species!r}; known: {sorted(phys)}")
+    if species == rule.reference_species:
+        return 1.0, 1.0
+    ratio = phys[species].body_weight.to("kg") / phys[rule.reference_species].body_weight.to("kg")
+    return (
+        ratio ** rule.rate_exponent.to("dimensionless"),
+        ratio ** rule.time_exponent.to("dimensionless"),
+    )
+
+
+def _scaled(raw: dict[str, Any], field: str, factor: float, species: str) -> dict[str, Any]:
+    """A mouse value dict scaled by ``factor``, relabelled as an assumed species value."""
+    rule = species_scaling()
+    out = {k: raw[k] * factor for k in ("value", "low", "high") if raw.get(k) is not None}
+    kind = "rate" if field in RATE_FIELDS else "time"
+    exponent = (rule.rate_exponent if kind == "rate" else rule.time_exponent).value
+    out |= {
+        "unit": raw["unit"],
+        "source": rule.rate_exponent.source,
+        "status": "assumed",
+        "note": (
+            f"{rule.reference_species} value {raw['value']:g} {raw['unit']} (source "
+            f"{raw['source']}, {raw['status']}) x (BW_{species}/BW_{rule.reference_species})^"
+            f"{exponent:+g} = x{factor:.4g}: physiological-time scaling of a {kind} "
+            "(species_scaling); not measured in this species"
+        ),
+    }
+    return out
+
+
+def _lay_over(raw: dict[str, Any], overrides: dict[str, Value]) -> None:
+    for key, value in overrides.items():
+        where, field = key.split(".")
+        target = raw[where] if where in ("tumor", "excretion") else raw["organs"][where]
+        target[field] = value.model_dump(exclude_defaults=True)
+
+
+@cache
+def nanoparticle_defaults(
+    parameter_set: ParameterSet = "calibrated", species: str = "mouse"
+) -> NanoparticleDefaults:
+    """Nanoparticle defaults of a species, validated and source-checked.
 
     Parameters
     ----------
@@ -217,16 +369,26 @@ def nanoparticle_defaults(parameter_set: ParameterSet = "calibrated") -> Nanopar
         ``"calibrated"`` (default): the base model as calibrated in the repository (module
         docstring). ``"published"``: the Cheng-2020 code defaults and G1 tumor medians, i.e. the
         calibrated set with the ``published`` block laid over it (for ``mode="reference"``).
+    species
+        ``"mouse"`` (default; the values as read or calibrated), ``"rat"`` or ``"human"``: the
+        mouse set with rate constants scaled by :math:`(BW_s/BW_m)^{-1/4}` and ``k_50`` by
+        :math:`(BW_s/BW_m)^{1/4}` (module docstring), then the species' explicit values.
     """
     if parameter_set not in ("calibrated", "published"):
         raise KnowledgeBaseError(f"unknown parameter set {parameter_set!r}")
     raw = _read_yaml("pbpk_nanoparticle.yaml")
-    raw.pop("published", None)
+    for block in ("published", "species", "species_scaling"):
+        raw.pop(block, None)
     if parameter_set == "published":
-        for key, value in published_overrides().items():
-            where, field = key.split(".")
-            target = raw["tumor"] if where == "tumor" else raw["organs"][where]
-            target[field] = value.model_dump(exclude_defaults=True)
+        _lay_over(raw, published_overrides())
+    rate, time = species_factor(species)
+    if (rate, time) != (1.0, 1.0):
+        for organ in (*(raw.get("organs") or {}).values(), raw.get("tumor") or {}):
+            for field in RATE_FIELDS | TIME_FIELDS:
+                if isinstance(organ.get(field), dict):
+                    factor = rate if field in RATE_FIELDS else time
+                    organ[field] = _scaled(organ[field], field, factor, species)
+    _lay_over(raw, species_overrides(species))
     try:
         entry = NanoparticleDefaults.model_validate(raw)
     except ValidationError as exc:
@@ -243,7 +405,7 @@ def nanoparticle_defaults(parameter_set: ParameterSet = "calibrated") -> Nanopar
                     f"pbpk_nanoparticle.yaml: {name} uses the {organ.uptake_law!r} law but "
                     f"lacks {absent}"
                 )
-    _check("pbpk_nanoparticle", entry)
+    _check(f"pbpk_nanoparticle.{species}", entry)
     return entry
 
 
@@ -254,6 +416,17 @@ def iter_pbpk_values() -> Iterator[tuple[str, Value]]:
     yield from _values("pbpk_nanoparticle", nanoparticle_defaults())
     for key, value in published_overrides().items():
         yield f"pbpk_nanoparticle.published.{key}", value
+    yield from _values("pbpk_nanoparticle.species_scaling", species_scaling())
+    for species in physiology():
+        if species == species_scaling().reference_species:
+            continue
+        for key, value in species_overrides(species).items():
+            yield f"pbpk_nanoparticle.species.{species}.{key}", value
+        for parameter_set in ("calibrated", "published"):
+            yield from _values(
+                f"pbpk_nanoparticle.species.{species}.{parameter_set}",
+                nanoparticle_defaults(parameter_set, species),
+            )
 
 
 def _values(path: str, model: Record) -> Iterator[tuple[str, Value]]:

@@ -29,7 +29,8 @@ from nanocloak.knowledge import pbpk
 
 RES_ORGANS = ("liver", "spleen", "lung")
 #: window over which a shedding sub-population's uptake rate is projected onto the Hill law, h
-#: (a week in blood; fixed so that results do not depend on the simulated horizon)
+#: (a week in a mouse's blood; fixed so that results do not depend on the simulated horizon, and
+#: stretched by the species' allometric time factor like the uptake lag K_50 it is compared with)
 SHEDDING_WINDOW_H = 168.0
 
 
@@ -45,9 +46,12 @@ def parameter_overrides(
     set; multipliers of exactly 1 give no override.
 
     ``shedding`` replaces the static RES (K_max, K_50) multipliers per organ by their Hill
-    projection; ``abc`` multiplies RES K_max and K_50; ``epr`` the tumour permeability.
+    projection; ``abc`` multiplies RES K_max and K_50; ``epr`` the tumour permeability. The
+    multipliers act on the base-model values of ``species``
+    (:func:`~nanocloak.knowledge.pbpk.nanoparticle_defaults`), so that an override equals
+    what ``simulate_pk(species, ...)`` would use times the multiplier.
     """
-    defaults = pbpk.nanoparticle_defaults()
+    defaults = pbpk.nanoparticle_defaults("calibrated", species)
     organs = pbpk.physiology()[species].organs
     out: dict[str, float] = {}
     for organ in RES_ORGANS:
@@ -75,13 +79,18 @@ def shedding_overrides(
     sources: Sequence[SourceInput],
     k: MembraneConstants,
     coverage: float,
+    species: str = "mouse",
 ) -> dict[str, tuple[float, float]] | None:
     """Per RES organ, the (K_max, K_50) factors of a shedding sub-population's Hill projection;
-    None when ``shedding`` is off (the static multipliers apply)."""
+    None when ``shedding`` is off (the static multipliers apply).
+
+    The projection uses the base-model K_max, K_50 and n of ``species``: its factors depend on
+    how the shedding half-life compares with the species' uptake times.
+    """
     if "shedding" not in enabled:
         return None
     rate = math.log(2.0) / values["shedding.half_life"]
-    defaults = pbpk.nanoparticle_defaults().organs
+    defaults = pbpk.nanoparticle_defaults("calibrated", species).organs
     out = {}
     for organ in RES_ORGANS:
         nano = defaults[organ]
@@ -94,7 +103,7 @@ def shedding_overrides(
             nano.k_max.to("1/h"),
             nano.k_50.to("h"),
             nano.hill_n.to("dimensionless"),
-            SHEDDING_WINDOW_H,
+            SHEDDING_WINDOW_H * pbpk.species_factor(species)[1],
         )
         out[organ] = (projection.k_max_factor, projection.k_50_factor)
     return out
@@ -147,7 +156,10 @@ def dose_recognition(
 
 def any_capacity_law() -> bool:
     """True when an organ or the tumour of the base model has the capacity-limited uptake law
-    (nonlinear in the amount, so doses cannot be superposed)."""
+    (nonlinear in the amount, so doses cannot be superposed).
+
+    Uptake laws are not species-specific in the knowledge base (only parameter values are), so
+    the answer holds for every species."""
     np_kb = pbpk.nanoparticle_defaults()
     laws = [o.uptake_law for o in np_kb.organs.values()] + [np_kb.tumor.uptake_law]
     return any(str(law) == "capacity" for law in laws)

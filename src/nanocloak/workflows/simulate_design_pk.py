@@ -259,7 +259,7 @@ def simulate_design_pk(
                 over = parameter_overrides(
                     mult,
                     species,
-                    shedding=shedding_overrides(enabled, values, sources, k, c),
+                    shedding=shedding_overrides(enabled, values, sources, k, c, species),
                     abc=abc,
                     epr=float(m_epr),
                 )
@@ -301,7 +301,7 @@ def simulate_design_pk(
                 "share": float(w),
                 "factors": dict(m.factors),
                 "overrides": parameter_overrides(
-                    m, species, shedding=shedding_overrides(enabled, values, sources, k, c)
+                    m, species, shedding=shedding_overrides(enabled, values, sources, k, c, species)
                 ),
             }
             for (c, d, m), w in zip(subpops, shares, strict=True)

@@ -386,15 +386,17 @@ def _parameter_set(mode: Mode) -> pbpk.ParameterSet:
     return "published" if mode == "reference" else "calibrated"
 
 
-def _nanoparticle(organ: str, mode: Mode = "physiological") -> pbpk.OrganNanoparticle:
-    np_kb = pbpk.nanoparticle_defaults(_parameter_set(mode))
+def _nanoparticle(
+    organ: str, mode: Mode = "physiological", species: str = "mouse"
+) -> pbpk.OrganNanoparticle:
+    np_kb = pbpk.nanoparticle_defaults(_parameter_set(mode), species)
     return np_kb.tumor if organ == "tumor" else np_kb.organs[organ]
 
 
 def _defaults(species: str, organs: tuple[str, ...], mode: Mode) -> dict[str, Value]:
     """Every knowledge-base value the model uses, keyed like the overrides."""
     sp = pbpk.physiology()[species]
-    np_kb = pbpk.nanoparticle_defaults(_parameter_set(mode))
+    np_kb = pbpk.nanoparticle_defaults(_parameter_set(mode), species)
     out: dict[str, Value] = {
         "body_weight": sp.body_weight,
         "cardiac_output": sp.cardiac_output,
@@ -406,7 +408,7 @@ def _defaults(species: str, organs: tuple[str, ...], mode: Mode) -> dict[str, Va
     }
     for organ in organs:
         phys: Any = np_kb.tumor if organ == "tumor" else sp.organs[organ]
-        nano = _nanoparticle(organ, mode)
+        nano = _nanoparticle(organ, mode, species)
         for field in ORGAN_FIELDS:
             value = getattr(phys, field, None) if "fraction" in field else getattr(nano, field)
             if value is not None:
