@@ -130,16 +130,20 @@ def tissue_optics(wavelength_nm: float) -> tuple[float, float, list[dict[str, An
     wl = round(wavelength_nm)
     cal = calibrate_ptt.calibration_values()
     notes: list[str] = []
+    used: list[str] = ["jacques2013 composition"]
 
     def absorber(name: str, unit: str) -> float:
         try:
-            return physics.absorber_value(name, wl).to(unit)
+            value = physics.absorber_value(name, wl)
         except KnowledgeBaseError:
             notes.append(
                 f"{name} absorption at {wl} nm is not tabulated; left out (tissue "
                 "absorption is a lower bound)"
             )
             return 0.0
+        if value.source not in used:
+            used.append(value.source)
+        return value.to(unit)
 
     oxy, deoxy = absorber("oxyhemoglobin", "1/(cm*M)"), absorber("deoxyhemoglobin", "1/(cm*M)")
     mua_cm = tissue_absorption_per_cm(
@@ -157,7 +161,7 @@ def tissue_optics(wavelength_nm: float) -> tuple[float, float, list[dict[str, An
             "tissue absorption μa",
             mua_cm / 10.0,
             "1/mm",
-            "jacques2013 composition; prahl_hemoglobin; hale_querry1973",
+            "; ".join(used),
         ),
         derived_row("tissue reduced scattering μs'", musp_cm / 10.0, "1/mm", "jacques2013"),
         parameter_row(

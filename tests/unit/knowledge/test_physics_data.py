@@ -39,8 +39,8 @@ def test_si_accessors() -> None:
 def test_unknown_names_are_explained() -> None:
     with pytest.raises(KnowledgeBaseError, match="unknown tissue 'bone'"):
         physics.thermal_si("bone")
-    with pytest.raises(KnowledgeBaseError, match="no sourced value at 1064 nm"):
-        physics.absorber_value("oxyhemoglobin", 1064)
+    with pytest.raises(KnowledgeBaseError, match="no sourced value at 1310 nm"):
+        physics.absorber_value("oxyhemoglobin", 1310)
 
 
 def test_wrong_dimension_and_unknown_source_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:

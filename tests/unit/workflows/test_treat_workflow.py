@@ -200,10 +200,13 @@ def test_treat_off_the_tabulated_lines_uses_the_core_optical_model(electro: Desi
     assert (ext, share, notes) == (1.45, 0.85, [])
 
 
-def test_treat_1064_nm_states_the_missing_optics(electro: Design) -> None:
-    r = photothermal_treatment(electro, 0.1, LaserSetting(1064, 1, 5, 60), SITE, **COARSE)
-    assert any("absorption share" in w for w in r.warnings)
-    assert any("oxyhemoglobin" in w for w in r.warnings)
+def test_treat_660_nm_states_the_missing_optics(electro: Design) -> None:
+    r = photothermal_treatment(electro, 0.1, LaserSetting(660, 1, 5, 60), SITE, **COARSE)
+    assert any("water absorption at 660 nm is not tabulated" in w for w in r.warnings)
+    rows = r.provenance["parameters"]
+    mua = next(row for row in rows if row["name"] == "tissue absorption μa")
+    assert "hale_querry1973" not in mua["source"]
+    assert "prahl_hemoglobin" in mua["source"]
 
 
 def test_treat_rejects_cores_without_the_needed_physics() -> None:
