@@ -3,7 +3,7 @@
 Without a design file the base model (the knowledge-base particle) is simulated; with one or
 more ``DESIGN.toml`` files each design is manufactured and simulated with its membrane layer
 (:func:`~nanocloak.workflows.simulate_design_pk.simulate_design_pk`), with a progress bar over
-the designs. ``--sbml PATH`` also writes the base model as SBML.
+the designs. ``--sbml PATH`` also writes the base model with the dosing schedule as SBML.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ def pk(
     plot: Annotated[Path | None, typer.Option(help="Save the time-course plot here.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write a Markdown report here.")] = None,
     sbml: Annotated[
-        Path | None, typer.Option(help="Also write the base model (single bolus) as SBML here.")
+        Path | None,
+        typer.Option(help="Also write the base model with its dosing schedule as SBML here."),
     ] = None,
 ) -> None:
     """Simulate where an intravenously dosed nanoparticle goes (organs, blood, tumor)."""
@@ -127,6 +128,7 @@ def pk(
                 species,
                 dose_mg_per_kg,
                 mode="reference" if mode == "reference" else "physiological",
+                schedule=schedule,
             ),
         )
     if not as_json:

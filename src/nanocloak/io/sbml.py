@@ -20,16 +20,33 @@ What is exported
 * **Uptake laws** as assignment rules for ``Kup_<organ>``: ``constant`` (:math:`K_{max}`),
   ``capacity`` (:math:`K_{max}\max(0, 1 - A_{RES}/A_{cap})` as a ``piecewise``), ``hill``
   (:math:`K_{max} t^n/(K_{50}^n + t^n)` with SBML ``time``) and ``none`` (0).
-* **Dosing**: a single intravenous bolus at t = 0 as the initial amount of ``AV``.
+* **Dosing**, two forms. A plain amount (``dose_mg`` a number): one intravenous bolus at t = 0
+  as the initial amount of ``AV``, and the Hill law written with SBML ``time``. A schedule
+  (``dose_mg`` a sequence of :class:`~nanocloak.kernels.pk.solve.Dose`): the time axis is cut
+  exactly as the solver cuts it (:func:`~nanocloak.kernels.pk.solve.dosing_segments`, at every
+  dose start and infusion end), and at every cut after t = 0 an SBML event (trigger
+  ``time >= t_k``) sets what the solver sets for the next segment:
+
+  - a bolus adds its amount to ``AV`` (and to the parameter ``dosed``);
+  - ``infusion_rate`` (mg/h, the sum over running infusions of amount/duration) is set to
+    its new value; the reaction ``iv_infusion`` (no reactant) feeds it into ``AV``, and a rate
+    rule integrates it into ``dosed``;
+  - ``t_last_dose`` (h), the origin of the uptake clock, becomes the start of the latest dose
+    (``per_dose`` clock) or stays at the first dose (``absolute`` clock, the published code);
+    ``uptake_clock`` = ``time - t_last_dose`` replaces ``time`` in the Hill law (written
+    without ``piecewise``, whose switch at the clock's start some SBML tools turn into an
+    event; :math:`K_{50} = 0` is written as :math:`K_{max}`). Before the first dose the clock
+    counts from t = 0: every amount is zero then, so no uptake flux depends on it.
+
+  Doses at t = 0 are the initial values. ``dosed`` is the amount given so far, so the sum of
+  all species equals ``dosed`` at every time (mass balance).
 
 What is not exported
 --------------------
-* Repeated doses and infusions (they would need SBML events; the export refuses them), and with
-  them the per-dose uptake clock: the Hill-in-time law is written with SBML ``time``, which is
-  the time since the (single) dose only for a bolus at t = 0.
 * The reported ``blood`` output (venous concentration × total blood volume) and the derived
   metrics (half-lives, AUC, DE); they are computed from the states.
-* The membrane layer's multipliers appear only through the parameter values they produced.
+* The membrane layer's multipliers appear only through the parameter values they produced;
+  parameter windows (``simulate_pk(windows=...)``) are not exported.
 
 libsbml is imported when the function runs (``pip install python-libsbml``).
 """
@@ -37,11 +54,15 @@ libsbml is imported when the function runs (``pip install python-libsbml``).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from nanocloak.errors import NanocloakError
 from nanocloak.kernels.pk.model import PkParameters, Topology
+from nanocloak.kernels.pk.solve import Clock, Dose, dosing_segments
 from nanocloak.kernels.pk.uptake import CAPACITY, CONSTANT, HILL
 
 LEVEL, VERSION = 3, 2
@@ -72,14 +93,15 @@ def species_ids(topology: Topology) -> list[str]:
 def to_sbml(
     topology: Topology,
     params: PkParameters,
-    dose_mg: float,
+    dose_mg: float | Sequence[Dose],
     *,
     subject: int = 0,
+    clock: Clock = "per_dose",
     model_id: str = "nanocloak_pbpk",
     name: str = "nanocloak nanoparticle PBPK model",
     notes: str = "",
 ) -> str:
-    """SBML (L3V2) text of one subject of the PBPK model after an IV bolus at t = 0.
+    """SBML (L3V2) text of one subject of the PBPK model after intravenous dosing.
 
     Parameters
     ----------
@@ -88,9 +110,16 @@ def to_sbml(
     params
         Kernel parameters of a batch; subject ``subject`` is exported.
     dose_mg
-        Bolus dose, mg, the initial amount of the venous pool ``AV``.
+        A number: one bolus at t = 0, mg, the initial amount of the venous pool ``AV``. Or a
+        schedule, the doses :func:`~nanocloak.kernels.pk.solve.simulate` takes (start times h
+        >= 0, per-subject amounts mg, infusion durations h), written as SBML events (module
+        docstring).
     subject
         Which subject of the batch.
+    clock
+        Uptake clock of a schedule: ``"per_dose"`` (time since the latest dose start) or
+        ``"absolute"`` (time since the first dose), as in
+        :func:`~nanocloak.kernels.pk.solve.simulate`. A single number dose uses SBML ``time``.
     model_id, name, notes
         SBML model id, name and a plain-text note (e.g. species, dose, mode).
     """
@@ -101,9 +130,15 @@ def to_sbml(
     model = document.createModel()
     model.setId(model_id)
     model.setName(name)
-    _units(model, sbml)
-    builder = _Builder(sbml, model)
     p = {field: getattr(params, field)[subject] for field in params.__dataclass_fields__}
+    edges: list[tuple[float, float, float, float]] | None = None
+    if isinstance(dose_mg, Sequence):
+        edges = _edges(dose_mg, clock, params, subject)
+        initial_mg = edges[0][1]
+    else:
+        initial_mg = float(dose_mg)
+    _units(model, sbml, dosing=edges is not None)
+    builder = _Builder(sbml, model)
 
     builder.compartment("central_arterial", float(p["v_arterial_l"]))
     builder.compartment("central_venous", float(p["v_venous_l"]))
@@ -112,7 +147,7 @@ def to_sbml(
         builder.compartment(f"{organ}_tissue", float(p["v_tissue_l"][i]))
     builder.compartment("excreta", 1.0)
     builder.species("AA", "central_arterial", 0.0)
-    builder.species("AV", "central_venous", float(dose_mg))
+    builder.species("AV", "central_venous", initial_mg)
     for organ in topology.organs:
         builder.species(f"{organ}_b", f"{organ}_blood", 0.0)
         builder.species(f"{organ}_t", f"{organ}_tissue", 0.0)
@@ -131,7 +166,7 @@ def to_sbml(
         builder.parameter(f"P_{organ}", float(p["partition"][i]), "dimensionless", "partition")
         builder.parameter(f"PA_{organ}", float(p["pa_l_per_h"][i]), "litre_per_hour", "PA")
         builder.parameter(f"Krel_{organ}", float(p["k_release_per_h"][i]), "per_hour", "release")
-        _uptake(builder, topology, p, i)
+        _uptake(builder, topology, p, i, "time" if edges is None else "uptake_clock")
 
     lung, liver, kidney = topology.lung, topology.liver, topology.kidney
     lung_name = topology.organs[lung]
@@ -174,6 +209,8 @@ def to_sbml(
         "bile",
         f"K_bile * {liver_name}_t / {liver_name}_tissue",
     )
+    if edges is not None:
+        _schedule(builder, edges)
     if notes:
         model.setNotes(
             '<body xmlns="http://www.w3.org/1999/xhtml"><p>'
@@ -185,7 +222,66 @@ def to_sbml(
     return str(sbml.writeSBMLToString(document))
 
 
-def _uptake(builder: _Builder, topology: Topology, p: dict[str, Any], i: int) -> None:
+def _edges(
+    doses: Sequence[Dose], clock: Clock, params: PkParameters, subject: int
+) -> list[tuple[float, float, float, float]]:
+    """Per dosing segment of ``subject``: start (h), bolus at its start (mg), infusion rate
+    (mg/h) and uptake-clock origin (h), cut exactly as the solver cuts the schedule."""
+    if not doses:
+        raise SbmlExportError("a dosing schedule needs at least one dose")
+    if clock not in ("per_dose", "absolute"):
+        raise SbmlExportError(f"unknown uptake clock {clock!r}: 'per_dose' or 'absolute'")
+    for dose in doses:
+        amount = np.asarray(dose.amount_mg, dtype=float)
+        if amount.shape != (params.n_subjects,) or not np.all(np.isfinite(amount) & (amount >= 0)):
+            raise SbmlExportError(f"each dose needs {params.n_subjects} amounts >= 0 mg")
+        if not (np.isfinite(dose.time_h) and dose.time_h >= 0.0 and dose.duration_h >= 0.0):
+            raise SbmlExportError("dose times and infusion durations must be finite and >= 0 h")
+    # any end after the last infusion ends: the solver's segments up to there, then nothing moves
+    t_end = max(d.time_h + d.duration_h for d in doses) + 1.0
+    start, _, origin, rate, bolus, _, _ = dosing_segments(
+        doses, np.array([0.0, t_end]), clock, params.n_subjects
+    )
+    return [
+        (float(start[k]), float(bolus[subject, k]), float(rate[subject, k]), float(origin[k]))
+        for k in range(start.size)
+    ]
+
+
+def _schedule(builder: _Builder, edges: list[tuple[float, float, float, float]]) -> None:
+    """Dosing parameters, the infusion reaction and one event per cut that changes something."""
+    _, bolus0, rate0, origin0 = edges[0]
+    if bolus0 == 0.0 and rate0 == 0.0:
+        origin0 = 0.0  # nothing dosed yet, no uptake flux: the clock may count from 0 (>= 0)
+    infused = any(rate > 0.0 for _, _, rate, _ in edges)
+    moving_clock = any(origin != origin0 for *_, origin in edges)
+    builder.parameter(
+        "t_last_dose", origin0, "hour", "uptake clock origin (h)", constant=not moving_clock
+    )
+    builder.parameter("uptake_clock", 0.0, "hour", "time on the uptake clock (h)", constant=False)
+    builder.rule("uptake_clock", "time - t_last_dose")
+    builder.parameter("dosed", bolus0, "mg", "amount dosed so far (mg)", constant=False)
+    if infused:
+        builder.parameter(
+            "infusion_rate", rate0, "mg_per_hour", "IV infusion rate (mg/h)", constant=False
+        )
+        builder.transfer("iv_infusion", None, "AV", "infusion_rate")  # no reactant: an input
+        builder.rate_rule("dosed", "infusion_rate")
+    previous = (0.0, bolus0, rate0, origin0)
+    for k, (t_h, bolus, rate, origin) in enumerate(edges[1:], start=1):
+        changes = []
+        if bolus > 0.0:
+            changes += [("AV", f"AV + {bolus!r} mg"), ("dosed", f"dosed + {bolus!r} mg")]
+        if rate != previous[2]:
+            changes.append(("infusion_rate", f"{rate!r} mg_per_hour"))
+        if origin != previous[3]:
+            changes.append(("t_last_dose", f"{origin!r} hour"))
+        if changes:
+            builder.event(f"dosing_{k}", t_h, changes)
+        previous = (t_h, bolus, rate, origin)
+
+
+def _uptake(builder: _Builder, topology: Topology, p: dict[str, Any], i: int, clock: str) -> None:
     organ = topology.organs[i]
     law = topology.uptake_law[i]
     kmax = f"Kmax_{organ}"
@@ -194,9 +290,13 @@ def _uptake(builder: _Builder, topology: Topology, p: dict[str, Any], i: int) ->
     if law == HILL:
         builder.parameter(f"K50_{organ}", float(p["k50_h"][i]), "hour", "Hill half-time")
         builder.parameter(f"n_{organ}", float(p["hill_n"][i]), "dimensionless", "Hill coefficient")
-        formula = (
-            f"{kmax} * pow(time, n_{organ}) / (pow(K50_{organ}, n_{organ}) + pow(time, n_{organ}))"
-        )
+        if clock != "time" and float(p["k50_h"][i]) == 0.0:
+            formula = kmax  # K50 = 0: K_max as soon as the clock runs, as hill_in_time gives
+        else:
+            formula = (
+                f"{kmax} * pow({clock}, n_{organ}) / (pow(K50_{organ}, n_{organ}) + "
+                f"pow({clock}, n_{organ}))"
+            )
     elif law == CAPACITY:
         builder.parameter(f"Cap_{organ}", float(p["capacity_mg"][i]), "mg", "uptake capacity (mg)")
         formula = (
@@ -256,17 +356,38 @@ class _Builder:
         self._ok(rule.setVariable(variable), variable)
         self._ok(rule.setMath(self._math(formula)), variable)
 
-    def transfer(self, sid: str, source: str, target: str, formula: str) -> None:
+    def transfer(self, sid: str, source: str | None, target: str, formula: str) -> None:
+        """A reaction moving ``source`` (None: from outside the model) into ``target``."""
         r = self.model.createReaction()
         self._ok(r.setId(sid), sid)
         self._ok(r.setReversible(False), sid)
-        for species, make in ((source, r.createReactant), (target, r.createProduct)):
+        ends = ((source, r.createReactant), (target, r.createProduct))
+        for species, make in ((s, m) for s, m in ends if s is not None):
             ref = make()
             self._ok(ref.setSpecies(species), sid)
             self._ok(ref.setStoichiometry(1.0), sid)
             self._ok(ref.setConstant(True), sid)
         law = r.createKineticLaw()
         self._ok(law.setMath(self._math(formula)), sid)
+
+    def rate_rule(self, variable: str, formula: str) -> None:
+        rule = self.model.createRateRule()
+        self._ok(rule.setVariable(variable), variable)
+        self._ok(rule.setMath(self._math(formula)), variable)
+
+    def event(self, sid: str, t_h: float, assignments: list[tuple[str, str]]) -> None:
+        """An event at ``time >= t_h`` (h), applying ``assignments`` at once."""
+        e = self.model.createEvent()
+        self._ok(e.setId(sid), sid)
+        self._ok(e.setUseValuesFromTriggerTime(True), sid)
+        trigger = e.createTrigger()
+        self._ok(trigger.setInitialValue(True), sid)
+        self._ok(trigger.setPersistent(True), sid)
+        self._ok(trigger.setMath(self._math(f"geq(time, {t_h!r} hour)")), sid)
+        for variable, formula in assignments:
+            assignment = e.createEventAssignment()
+            self._ok(assignment.setVariable(variable), sid)
+            self._ok(assignment.setMath(self._math(formula)), sid)
 
     def _math(self, formula: str) -> Any:
         ast = self.sbml.parseL3Formula(formula)
@@ -275,8 +396,9 @@ class _Builder:
         return ast
 
 
-def _units(model: Any, sbml: ModuleType) -> None:
-    """Unit definitions: hour, mg, litre-based flows; model defaults h, mg, L."""
+def _units(model: Any, sbml: ModuleType, *, dosing: bool = False) -> None:
+    """Unit definitions: hour, mg, litre-based flows (and mg/h for a schedule); defaults h, mg,
+    L."""
     definitions = {
         "hour": [(sbml.UNIT_KIND_SECOND, 1, 0, 3600.0)],
         "per_hour": [(sbml.UNIT_KIND_SECOND, -1, 0, 3600.0)],
@@ -286,6 +408,11 @@ def _units(model: Any, sbml: ModuleType) -> None:
             (sbml.UNIT_KIND_SECOND, -1, 0, 3600.0),
         ],
     }
+    if dosing:
+        definitions["mg_per_hour"] = [
+            (sbml.UNIT_KIND_GRAM, 1, -3, 1.0),
+            (sbml.UNIT_KIND_SECOND, -1, 0, 3600.0),
+        ]
     for sid, units in definitions.items():
         definition = model.createUnitDefinition()
         definition.setId(sid)
