@@ -26,7 +26,7 @@ from nanocloak.workflows.treat import (
     tumor_concentration_after,
     tumor_delivery_after,
 )
-from nanocloak.workflows.treat_optics import designed_core_optics
+from nanocloak.workflows.treat_optics import designed_core_optics, tissue_optics
 from tests.conftest import EXAMPLES
 
 SITE = TumorSite(3.5, 0.5)
@@ -200,13 +200,16 @@ def test_treat_off_the_tabulated_lines_uses_the_core_optical_model(electro: Desi
     assert (ext, share, notes) == (1.45, 0.85, [])
 
 
-def test_treat_660_nm_states_the_missing_optics(electro: Design) -> None:
-    r = photothermal_treatment(electro, 0.1, LaserSetting(660, 1, 5, 60), SITE, **COARSE)
-    assert any("water absorption at 660 nm is not tabulated" in w for w in r.warnings)
-    rows = r.provenance["parameters"]
-    mua = next(row for row in rows if row["name"] == "tissue absorption μa")
-    assert "hale_querry1973" not in mua["source"]
-    assert "prahl_hemoglobin" in mua["source"]
+@pytest.mark.parametrize("wavelength_nm", [660.0, 808.0, 980.0, 1064.0])
+def test_treat_tissue_optics_are_sourced_at_the_four_laser_lines(wavelength_nm: float) -> None:
+    """Issue 4 names 660, 808, 980 and 1064 nm: at each, haemoglobin and water absorption come
+    from the knowledge base (no absorber left out), and the μa provenance names the tables."""
+    mua_mm, musp_mm, rows, notes = tissue_optics(wavelength_nm)
+    assert notes == []
+    assert mua_mm > 0.0
+    assert musp_mm > 0.0
+    assert "hale_querry1973" in rows[0]["source"]
+    assert ("prahl_hemoglobin" in rows[0]["source"]) == (wavelength_nm < 1000.0)
 
 
 def test_treat_rejects_cores_without_the_needed_physics() -> None:
