@@ -22,24 +22,10 @@ What is exported
   (:math:`K_{max} t^n/(K_{50}^n + t^n)` with SBML ``time``) and ``none`` (0).
 * **Dosing**, two forms. A plain amount (``dose_mg`` a number): one intravenous bolus at t = 0
   as the initial amount of ``AV``, and the Hill law written with SBML ``time``. A schedule
-  (``dose_mg`` a sequence of :class:`~nanocloak.kernels.pk.solve.Dose`): the time axis is cut
-  exactly as the solver cuts it (:func:`~nanocloak.kernels.pk.solve.dosing_segments`, at every
-  dose start and infusion end), and at every cut after t = 0 an SBML event (trigger
-  ``time >= t_k``) sets what the solver sets for the next segment:
-
-  - a bolus adds its amount to ``AV`` (and to the parameter ``dosed``);
-  - ``infusion_rate`` (mg/h, the sum over running infusions of amount/duration) is set to
-    its new value; the reaction ``iv_infusion`` (no reactant) feeds it into ``AV``, and a rate
-    rule integrates it into ``dosed``;
-  - ``t_last_dose`` (h), the origin of the uptake clock, becomes the start of the latest dose
-    (``per_dose`` clock) or stays at the first dose (``absolute`` clock, the published code);
-    ``uptake_clock`` = ``time - t_last_dose`` replaces ``time`` in the Hill law (written
-    without ``piecewise``, whose switch at the clock's start some SBML tools turn into an
-    event; :math:`K_{50} = 0` is written as :math:`K_{max}`). Before the first dose the clock
-    counts from t = 0: every amount is zero then, so no uptake flux depends on it.
-
-  Doses at t = 0 are the initial values. ``dosed`` is the amount given so far, so the sum of
-  all species equals ``dosed`` at every time (mass balance).
+  (``dose_mg`` a sequence of :class:`~nanocloak.kernels.pk.solve.Dose`): SBML events at every
+  cut of the solver's dosing segments, an ``infusion_rate`` feeding ``AV``, the uptake clock
+  ``uptake_clock = time - t_last_dose`` in the Hill law and a ``dosed`` tally for mass balance
+  (:mod:`~nanocloak.io.sbml_schedule`).
 
 What is not exported
 --------------------
@@ -48,7 +34,8 @@ What is not exported
 * The membrane layer's multipliers appear only through the parameter values they produced;
   parameter windows (``simulate_pk(windows=...)``) are not exported.
 
-libsbml is imported when the function runs (``pip install python-libsbml``).
+libsbml is imported when the function runs (``pip install python-libsbml``); the element and
+unit writing helpers are in :mod:`~nanocloak.io.sbml_builder`.
 """
 
 from __future__ import annotations
@@ -58,18 +45,15 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
-from nanocloak.errors import NanocloakError
+from nanocloak.io.sbml_builder import SbmlBuilder, SbmlExportError, define_units
+from nanocloak.io.sbml_schedule import dosing_edges, write_schedule
 from nanocloak.kernels.pk.model import PkParameters, Topology
-from nanocloak.kernels.pk.solve import Clock, Dose, dosing_segments
+from nanocloak.kernels.pk.solve import Clock, Dose
 from nanocloak.kernels.pk.uptake import CAPACITY, CONSTANT, HILL
 
+__all__ = ["LEVEL", "VERSION", "SbmlExportError", "libsbml_module", "species_ids", "to_sbml"]
+
 LEVEL, VERSION = 3, 2
-
-
-class SbmlExportError(NanocloakError, RuntimeError):
-    """The SBML document could not be built (libsbml missing or an internal inconsistency)."""
 
 
 def libsbml_module() -> ModuleType:
@@ -112,8 +96,8 @@ def to_sbml(
     dose_mg
         A number: one bolus at t = 0, mg, the initial amount of the venous pool ``AV``. Or a
         schedule, the doses :func:`~nanocloak.kernels.pk.solve.simulate` takes (start times h
-        >= 0, per-subject amounts mg, infusion durations h), written as SBML events (module
-        docstring).
+        >= 0, per-subject amounts mg, infusion durations h), written as SBML events
+        (:mod:`~nanocloak.io.sbml_schedule`).
     subject
         Which subject of the batch.
     clock
@@ -133,12 +117,12 @@ def to_sbml(
     p = {field: getattr(params, field)[subject] for field in params.__dataclass_fields__}
     edges: list[tuple[float, float, float, float]] | None = None
     if isinstance(dose_mg, Sequence):
-        edges = _edges(dose_mg, clock, params, subject)
+        edges = dosing_edges(dose_mg, clock, params, subject)
         initial_mg = edges[0][1]
     else:
         initial_mg = float(dose_mg)
-    _units(model, sbml, dosing=edges is not None)
-    builder = _Builder(sbml, model)
+    define_units(model, sbml, dosing=edges is not None)
+    builder = SbmlBuilder(sbml, model)
 
     builder.compartment("central_arterial", float(p["v_arterial_l"]))
     builder.compartment("central_venous", float(p["v_venous_l"]))
@@ -210,7 +194,7 @@ def to_sbml(
         f"K_bile * {liver_name}_t / {liver_name}_tissue",
     )
     if edges is not None:
-        _schedule(builder, edges)
+        write_schedule(builder, edges)
     if notes:
         model.setNotes(
             '<body xmlns="http://www.w3.org/1999/xhtml"><p>'
@@ -222,66 +206,9 @@ def to_sbml(
     return str(sbml.writeSBMLToString(document))
 
 
-def _edges(
-    doses: Sequence[Dose], clock: Clock, params: PkParameters, subject: int
-) -> list[tuple[float, float, float, float]]:
-    """Per dosing segment of ``subject``: start (h), bolus at its start (mg), infusion rate
-    (mg/h) and uptake-clock origin (h), cut exactly as the solver cuts the schedule."""
-    if not doses:
-        raise SbmlExportError("a dosing schedule needs at least one dose")
-    if clock not in ("per_dose", "absolute"):
-        raise SbmlExportError(f"unknown uptake clock {clock!r}: 'per_dose' or 'absolute'")
-    for dose in doses:
-        amount = np.asarray(dose.amount_mg, dtype=float)
-        if amount.shape != (params.n_subjects,) or not np.all(np.isfinite(amount) & (amount >= 0)):
-            raise SbmlExportError(f"each dose needs {params.n_subjects} amounts >= 0 mg")
-        if not (np.isfinite(dose.time_h) and dose.time_h >= 0.0 and dose.duration_h >= 0.0):
-            raise SbmlExportError("dose times and infusion durations must be finite and >= 0 h")
-    # any end after the last infusion ends: the solver's segments up to there, then nothing moves
-    t_end = max(d.time_h + d.duration_h for d in doses) + 1.0
-    start, _, origin, rate, bolus, _, _ = dosing_segments(
-        doses, np.array([0.0, t_end]), clock, params.n_subjects
-    )
-    return [
-        (float(start[k]), float(bolus[subject, k]), float(rate[subject, k]), float(origin[k]))
-        for k in range(start.size)
-    ]
-
-
-def _schedule(builder: _Builder, edges: list[tuple[float, float, float, float]]) -> None:
-    """Dosing parameters, the infusion reaction and one event per cut that changes something."""
-    _, bolus0, rate0, origin0 = edges[0]
-    if bolus0 == 0.0 and rate0 == 0.0:
-        origin0 = 0.0  # nothing dosed yet, no uptake flux: the clock may count from 0 (>= 0)
-    infused = any(rate > 0.0 for _, _, rate, _ in edges)
-    moving_clock = any(origin != origin0 for *_, origin in edges)
-    builder.parameter(
-        "t_last_dose", origin0, "hour", "uptake clock origin (h)", constant=not moving_clock
-    )
-    builder.parameter("uptake_clock", 0.0, "hour", "time on the uptake clock (h)", constant=False)
-    builder.rule("uptake_clock", "time - t_last_dose")
-    builder.parameter("dosed", bolus0, "mg", "amount dosed so far (mg)", constant=False)
-    if infused:
-        builder.parameter(
-            "infusion_rate", rate0, "mg_per_hour", "IV infusion rate (mg/h)", constant=False
-        )
-        builder.transfer("iv_infusion", None, "AV", "infusion_rate")  # no reactant: an input
-        builder.rate_rule("dosed", "infusion_rate")
-    previous = (0.0, bolus0, rate0, origin0)
-    for k, (t_h, bolus, rate, origin) in enumerate(edges[1:], start=1):
-        changes = []
-        if bolus > 0.0:
-            changes += [("AV", f"AV + {bolus!r} mg"), ("dosed", f"dosed + {bolus!r} mg")]
-        if rate != previous[2]:
-            changes.append(("infusion_rate", f"{rate!r} mg_per_hour"))
-        if origin != previous[3]:
-            changes.append(("t_last_dose", f"{origin!r} hour"))
-        if changes:
-            builder.event(f"dosing_{k}", t_h, changes)
-        previous = (t_h, bolus, rate, origin)
-
-
-def _uptake(builder: _Builder, topology: Topology, p: dict[str, Any], i: int, clock: str) -> None:
+def _uptake(
+    builder: SbmlBuilder, topology: Topology, p: dict[str, Any], i: int, clock: str
+) -> None:
     organ = topology.organs[i]
     law = topology.uptake_law[i]
     kmax = f"Kmax_{organ}"
@@ -308,121 +235,3 @@ def _uptake(builder: _Builder, topology: Topology, p: dict[str, Any], i: int, cl
         formula = "0"
     builder.parameter(f"Kup_{organ}", 0.0, "per_hour", "uptake rate constant", constant=False)
     builder.rule(f"Kup_{organ}", formula)
-
-
-class _Builder:
-    """Small helpers over libsbml's create* calls, raising on any failed call."""
-
-    def __init__(self, sbml: ModuleType, model: Any) -> None:
-        self.sbml = sbml
-        self.model = model
-
-    def _ok(self, code: int, what: str) -> None:
-        if code != self.sbml.LIBSBML_OPERATION_SUCCESS:
-            raise SbmlExportError(
-                f"libsbml refused {what}: {self.sbml.OperationReturnValue_toString(code)}"
-            )
-
-    def compartment(self, sid: str, size_l: float) -> None:
-        c = self.model.createCompartment()
-        self._ok(c.setId(sid), sid)
-        self._ok(c.setConstant(True), sid)
-        self._ok(c.setSize(size_l), sid)
-        self._ok(c.setSpatialDimensions(3), sid)
-        self._ok(c.setUnits("litre"), sid)
-
-    def species(self, sid: str, compartment: str, amount_mg: float) -> None:
-        s = self.model.createSpecies()
-        self._ok(s.setId(sid), sid)
-        self._ok(s.setCompartment(compartment), sid)
-        self._ok(s.setInitialAmount(amount_mg), sid)
-        self._ok(s.setHasOnlySubstanceUnits(True), sid)
-        self._ok(s.setBoundaryCondition(False), sid)
-        self._ok(s.setConstant(False), sid)
-        self._ok(s.setSubstanceUnits("mg"), sid)
-
-    def parameter(
-        self, sid: str, value: float, units: str, name: str, *, constant: bool = True
-    ) -> None:
-        q = self.model.createParameter()
-        self._ok(q.setId(sid), sid)
-        self._ok(q.setName(name), sid)
-        self._ok(q.setValue(value), sid)
-        self._ok(q.setUnits(units), sid)
-        self._ok(q.setConstant(constant), sid)
-
-    def rule(self, variable: str, formula: str) -> None:
-        rule = self.model.createAssignmentRule()
-        self._ok(rule.setVariable(variable), variable)
-        self._ok(rule.setMath(self._math(formula)), variable)
-
-    def transfer(self, sid: str, source: str | None, target: str, formula: str) -> None:
-        """A reaction moving ``source`` (None: from outside the model) into ``target``."""
-        r = self.model.createReaction()
-        self._ok(r.setId(sid), sid)
-        self._ok(r.setReversible(False), sid)
-        ends = ((source, r.createReactant), (target, r.createProduct))
-        for species, make in ((s, m) for s, m in ends if s is not None):
-            ref = make()
-            self._ok(ref.setSpecies(species), sid)
-            self._ok(ref.setStoichiometry(1.0), sid)
-            self._ok(ref.setConstant(True), sid)
-        law = r.createKineticLaw()
-        self._ok(law.setMath(self._math(formula)), sid)
-
-    def rate_rule(self, variable: str, formula: str) -> None:
-        rule = self.model.createRateRule()
-        self._ok(rule.setVariable(variable), variable)
-        self._ok(rule.setMath(self._math(formula)), variable)
-
-    def event(self, sid: str, t_h: float, assignments: list[tuple[str, str]]) -> None:
-        """An event at ``time >= t_h`` (h), applying ``assignments`` at once."""
-        e = self.model.createEvent()
-        self._ok(e.setId(sid), sid)
-        self._ok(e.setUseValuesFromTriggerTime(True), sid)
-        trigger = e.createTrigger()
-        self._ok(trigger.setInitialValue(True), sid)
-        self._ok(trigger.setPersistent(True), sid)
-        self._ok(trigger.setMath(self._math(f"geq(time, {t_h!r} hour)")), sid)
-        for variable, formula in assignments:
-            assignment = e.createEventAssignment()
-            self._ok(assignment.setVariable(variable), sid)
-            self._ok(assignment.setMath(self._math(formula)), sid)
-
-    def _math(self, formula: str) -> Any:
-        ast = self.sbml.parseL3Formula(formula)
-        if ast is None:
-            raise SbmlExportError(f"cannot parse {formula!r}: {self.sbml.getLastParseL3Error()}")
-        return ast
-
-
-def _units(model: Any, sbml: ModuleType, *, dosing: bool = False) -> None:
-    """Unit definitions: hour, mg, litre-based flows (and mg/h for a schedule); defaults h, mg,
-    L."""
-    definitions = {
-        "hour": [(sbml.UNIT_KIND_SECOND, 1, 0, 3600.0)],
-        "per_hour": [(sbml.UNIT_KIND_SECOND, -1, 0, 3600.0)],
-        "mg": [(sbml.UNIT_KIND_GRAM, 1, -3, 1.0)],
-        "litre_per_hour": [
-            (sbml.UNIT_KIND_LITRE, 1, 0, 1.0),
-            (sbml.UNIT_KIND_SECOND, -1, 0, 3600.0),
-        ],
-    }
-    if dosing:
-        definitions["mg_per_hour"] = [
-            (sbml.UNIT_KIND_GRAM, 1, -3, 1.0),
-            (sbml.UNIT_KIND_SECOND, -1, 0, 3600.0),
-        ]
-    for sid, units in definitions.items():
-        definition = model.createUnitDefinition()
-        definition.setId(sid)
-        for kind, exponent, scale, multiplier in units:
-            unit = definition.createUnit()
-            unit.setKind(kind)
-            unit.setExponent(exponent)
-            unit.setScale(scale)
-            unit.setMultiplier(multiplier)
-    model.setTimeUnits("hour")
-    model.setSubstanceUnits("mg")
-    model.setExtentUnits("mg")
-    model.setVolumeUnits("litre")

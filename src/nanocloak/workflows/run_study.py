@@ -7,7 +7,7 @@ For each group (its own random stream, see :mod:`~nanocloak.workflows.study_anim
 2. **Tumor course** — growth law of the tumor model with each animal's factors; continuous
    kill by intratumoral free drug (Emax); instantaneous kill by each treatment (laser or
    field) at its time, computed from the animal's tumor size and particle content at that
-   moment (:mod:`~nanocloak.workflows.study_course`).
+   moment (:mod:`~nanocloak.workflows.study_segments`).
 3. **Readouts** — caliper volume, body weight, survival to the volume endpoint, lung nodules,
    tumor temperature during irradiation, blood and biodistribution, imaging.
 
@@ -49,7 +49,8 @@ from nanocloak.results.study import (
 from nanocloak.results.study_report import study_report_html
 from nanocloak.workflows.design import design as run_design
 from nanocloak.workflows.study_animals import draw_factors, group_generator
-from nanocloak.workflows.study_course import StudySettings, particle_design, simulate_group
+from nanocloak.workflows.study_course import particle_design, simulate_group
+from nanocloak.workflows.study_settings import StudySettings
 
 Progress = Callable[[str], None]
 

@@ -43,7 +43,7 @@ from nanocloak.workflows.claims_table import (
     load_claims,
 )
 from nanocloak.workflows.run_study import run_study, total_work
-from nanocloak.workflows.study_course import StudySettings
+from nanocloak.workflows.study_settings import StudySettings
 
 __all__ = [
     "COLUMNS",

@@ -13,7 +13,7 @@ from nanocloak.domain.study import StudySpec
 from nanocloak.io.study_specs import study_from_dict
 from nanocloak.io.study_store import checkpoint_path, load_checkpoint
 from nanocloak.workflows.run_study import checkpoint_key, run_study, total_work
-from nanocloak.workflows.study_course import StudySettings
+from nanocloak.workflows.study_settings import StudySettings
 
 SETTINGS = StudySettings(step_day=0.25)
 
@@ -118,7 +118,7 @@ def test_metastasis_counts_are_seeded_and_fewer_with_treatment() -> None:
 
 
 def test_event_times_near_grid_points_snap_and_segments_skip_near_points() -> None:
-    from nanocloak.workflows.study_course import day_grid, segment_grid, snap
+    from nanocloak.workflows.study_time_grid import day_grid, segment_grid, snap
 
     grid = day_grid(21.0, 1.0 / 12.0)
     assert grid[-1] == 21.0

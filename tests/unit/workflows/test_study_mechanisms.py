@@ -14,7 +14,7 @@ import numpy as np
 from nanocloak.io.study_specs import study_from_dict
 from nanocloak.results.study import StudyResult
 from nanocloak.workflows.run_study import run_study
-from nanocloak.workflows.study_course import StudySettings
+from nanocloak.workflows.study_settings import StudySettings
 
 DESIGNS = Path(__file__).resolve().parents[3] / "examples" / "designs"
 FAST = StudySettings(step_day=0.25, n_particles=400, thermal_step_mm=1.0, thermal_dt_s=30.0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nanocloak.io.study_specs import load_study_spec
 from nanocloak.workflows.run_study import run_study
-from nanocloak.workflows.study_course import StudySettings
+from nanocloak.workflows.study_settings import StudySettings
 from nanocloak.workflows.validate_studies import NOISE_SE, VERDICTS, evaluate_claims, load_claims
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
