@@ -35,7 +35,7 @@ are per ``BW^0.75``. Uptake laws and sites are not species-specific.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -203,6 +203,34 @@ OVERRIDABLE = frozenset(
 )
 
 
+def _block_values(
+    path: str,
+    groups: dict[str, Any],
+    places: Collection[str],
+    allowed: Callable[[str], frozenset[str]],
+) -> dict[str, Value]:
+    """Validate an override block of ``pbpk_nanoparticle.yaml`` (``path`` names it in errors):
+    ``groups`` maps a place (organ, ``tumor``, ...) to ``{field: value}``; each place must be in
+    ``places`` and each field in ``allowed(place)``. Returns ``"<place>.<field>"`` → Value."""
+    out: dict[str, Value] = {}
+    for place, fields in groups.items():
+        if place not in places:
+            raise KnowledgeBaseError(f"pbpk_nanoparticle.yaml: {path} organ {place!r} unknown")
+        for field, raw in (fields or {}).items():
+            if field not in allowed(place):
+                raise KnowledgeBaseError(
+                    f"pbpk_nanoparticle.yaml: {path}.{place}.{field} is not one of "
+                    f"{sorted(allowed(place))}"
+                )
+            try:
+                out[f"{place}.{field}"] = Value.model_validate(raw)
+            except ValidationError as exc:
+                raise KnowledgeBaseError(
+                    f"pbpk_nanoparticle.yaml: {path}.{place}.{field} is invalid:\n{exc}"
+                ) from None
+    return out
+
+
 @cache
 def published_overrides() -> dict[str, Value]:
     """The published values that calibration replaced, keyed ``"<organ>.<field>"``.
@@ -218,22 +246,9 @@ def published_overrides() -> dict[str, Value]:
     extra = set(block) - {"organs", "tumor"}
     if extra:
         raise KnowledgeBaseError(f"pbpk_nanoparticle.yaml: unknown published keys {sorted(extra)}")
-    out: dict[str, Value] = {}
-    for organ, fields in groups.items():
-        if organ != "tumor" and organ not in calibrated.organs:
-            raise KnowledgeBaseError(f"pbpk_nanoparticle.yaml: published organ {organ!r} unknown")
-        for field, raw in (fields or {}).items():
-            if field not in OVERRIDABLE:
-                raise KnowledgeBaseError(
-                    f"pbpk_nanoparticle.yaml: published.{organ}.{field} is not one of "
-                    f"{sorted(OVERRIDABLE)}"
-                )
-            try:
-                out[f"{organ}.{field}"] = Value.model_validate(raw)
-            except ValidationError as exc:
-                raise KnowledgeBaseError(
-                    f"pbpk_nanoparticle.yaml: published.{organ}.{field} is invalid:\n{exc}"
-                ) from None
+    out = _block_values(
+        "published", groups, {*calibrated.organs, "tumor"}, lambda _place: OVERRIDABLE
+    )
     known = all_sources()
     for key, value in out.items():
         if value.source not in known:
@@ -287,26 +302,12 @@ def species_overrides(species: str) -> dict[str, Value]:
         "tumor": groups.get("tumor") or {},
         "excretion": groups.get("excretion") or {},
     }
-    out: dict[str, Value] = {}
-    for where, fields in flat.items():
-        if where not in ("tumor", "excretion") and where not in organs:
-            raise KnowledgeBaseError(
-                f"pbpk_nanoparticle.yaml: species.{species} organ {where!r} unknown"
-            )
-        allowed = EXCRETION_FIELDS if where == "excretion" else OVERRIDABLE
-        for field, raw in (fields or {}).items():
-            if field not in allowed:
-                raise KnowledgeBaseError(
-                    f"pbpk_nanoparticle.yaml: species.{species}.{where}.{field} is not one of "
-                    f"{sorted(allowed)}"
-                )
-            try:
-                out[f"{where}.{field}"] = Value.model_validate(raw)
-            except ValidationError as exc:
-                raise KnowledgeBaseError(
-                    f"pbpk_nanoparticle.yaml: species.{species}.{where}.{field} is invalid:\n{exc}"
-                ) from None
-    return out
+    return _block_values(
+        f"species.{species}",
+        flat,
+        {*organs, "tumor", "excretion"},
+        lambda place: EXCRETION_FIELDS if place == "excretion" else OVERRIDABLE,
+    )
 
 
 def species_factor(species: str) -> tuple[float, float]:
