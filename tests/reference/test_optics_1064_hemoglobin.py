@@ -45,35 +45,37 @@ def _mua_per_cm(absorber: str, wavelength_nm: float) -> float:
 
 
 @pytest.mark.parametrize("absorber", ["oxyhemoglobin", "deoxyhemoglobin"])
-def test_1064_extinction_is_the_tabulated_blood_absorption(absorber: str) -> None:
-    """ε(1064) = μa(1064) / (ln 10 · 150 g/L / 64458 g/mol), μa linear between 1060 and 1065 nm.
-
-    Tolerance 0.5 cm⁻¹ M⁻¹: the knowledge base rounds ε to an integer.
-    """
+def test_1064_high_end_is_the_tabulated_blood_absorption(absorber: str) -> None:
+    """high = μa(1064) / (ln 10 · 150 g/L / 64458 g/mol), μa linear between 1060 and 1065 nm
+    (the suspension data's own scale). Tolerance 0.5 cm⁻¹ M⁻¹: the knowledge base rounds ε to
+    an integer."""
     value = physics.absorber_value(absorber, 1064)
     assert value.source == "bosschaart2014_blood"
     assert value.status == "derived"
-    assert value.value == pytest.approx(_mua_per_cm(absorber, 1064.0) / PER_EPSILON, abs=0.5)
+    assert value.high == pytest.approx(_mua_per_cm(absorber, 1064.0) / PER_EPSILON, abs=0.5)
 
 
 def test_blood_model_gives_back_the_tabulated_whole_blood_absorption() -> None:
-    """Round trip through the kernel: fully oxygenated and deoxygenated blood at 1064 nm give
-    Bosschaart's 4.52 and 2.02 cm⁻¹. Tolerance 0.005 cm⁻¹, the integer rounding of ε
-    (0.5 · 5.36e-3 cm⁻¹)."""
-    oxy = physics.absorber_value("oxyhemoglobin", 1064).to("1/(cm*M)")
-    deoxy = physics.absorber_value("deoxyhemoglobin", 1064).to("1/(cm*M)")
+    """Round trip through the kernel at the high end: fully oxygenated and deoxygenated blood at
+    1064 nm give Bosschaart's 4.52 and 2.02 cm⁻¹. Tolerance 0.005 cm⁻¹, the integer rounding of
+    ε (0.5 · 5.36e-3 cm⁻¹)."""
+    oxy = physics.absorber_value("oxyhemoglobin", 1064).high
+    deoxy = physics.absorber_value("deoxyhemoglobin", 1064).high
+    assert oxy is not None
+    assert deoxy is not None
     assert blood_absorption_per_cm(oxy, deoxy, 1.0) == pytest.approx(4.52, abs=0.005)
     assert blood_absorption_per_cm(oxy, deoxy, 0.0) == pytest.approx(2.02, abs=0.005)
 
 
 @pytest.mark.parametrize("absorber", ["oxyhemoglobin", "deoxyhemoglobin"])
-def test_low_end_is_prahls_scale_with_bosschaarts_shape(absorber: str) -> None:
-    """low = ε_Prahl(1000) · μa(1064)/μa(1000), both μa from the appendix; the value (the
-    suspension data's own scale) is the high end. Tolerance 0.5: integer rounding."""
+def test_value_is_prahls_scale_with_bosschaarts_shape(absorber: str) -> None:
+    """value = low = ε_Prahl(1000) · μa(1064)/μa(1000), both μa from the appendix, so the
+    1064-nm line is on the same (haemolysate) scale as the 660-980 nm lines. Tolerance 0.5:
+    integer rounding."""
     value = physics.absorber_value(absorber, 1064)
     ratio = _mua_per_cm(absorber, 1064.0) / _mua_per_cm(absorber, 1000.0)
     assert value.low == pytest.approx(PRAHL_1000_NM[absorber] * ratio, abs=0.5)
-    assert value.high == value.value
+    assert value.value == value.low
 
 
 def test_1064_continues_the_near_infrared_trend() -> None:
@@ -90,8 +92,8 @@ def test_1064_continues_the_near_infrared_trend() -> None:
     assert hb_1064.high is not None
     # Hb falls from its 760-nm band: below 808 at either end of the 1064-nm range
     assert hb_1064.high < deoxy[808]
-    # Prahl-scaled low end continues Prahl's own decline past 980 nm
-    assert hb_1064.low < deoxy[980]
+    # the Prahl-scaled value continues Prahl's own decline past 980 nm
+    assert deoxy[1064] == hb_1064.low < deoxy[980]
     t = _table()
     for absorber in COLUMN:
         assert _mua_per_cm(absorber, 1064.0) < _mua_per_cm(absorber, 980.0)

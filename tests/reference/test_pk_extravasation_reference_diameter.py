@@ -100,24 +100,29 @@ def test_pk_extravasation_pore_is_the_renkin_fit_to_the_g1_sizes(script: ModuleT
 
 
 def test_pk_extravasation_pore_fit_recovers_a_known_pore(script: ModuleType) -> None:
-    """Synthetic PA_C = 0.01 H(d / 600 nm) x lognormal noise (sd 0.3) on the G1 sizes: the fit
-    recovers 600 nm within its own 95 % interval, and the interval excludes 2552 nm."""
+    """Synthetic PA_C = 0.01 H(d / 600 nm) x lognormal noise on the G1 sizes, with the real
+    residual SD of ln PA_C (2.1): over 10 seeded replicates the 95 % profile interval holds
+    600 nm in at least 8 (binomial: P(<= 7 of 10 | 0.95) = 1 %) and excludes the 2552 nm
+    fitted to the real data in every one, so the real fit's rejection of small pores is not
+    an artefact of the method."""
     table = script.read_sizes()
-    rng = np.random.default_rng(7)
     hindrance = np.array([script.renkin_hindrance(v / 600.0) for v in table.diameter_nm])
-    noise = rng.normal(0.0, 0.3, size=hindrance.size)
-    synthetic = script.SizeTable(
-        dataset_id=table.dataset_id,
-        diameter_nm=table.diameter_nm,
-        patc=0.01 * hindrance * np.exp(noise),
-        de24_percent=table.de24_percent,
-        covariates=table.covariates,
-        n_total=table.n_total,
-    )
-    fit = script.fit_pore_diameter(synthetic)
-    assert fit.high_nm is not None
-    assert fit.low_nm < 600.0 < fit.high_nm
-    assert fit.high_nm < 2552.0
+    covered = 0
+    for seed in range(10):
+        noise = np.random.default_rng(seed).normal(0.0, 2.1, size=hindrance.size)
+        synthetic = script.SizeTable(
+            dataset_id=table.dataset_id,
+            diameter_nm=table.diameter_nm,
+            patc=0.01 * hindrance * np.exp(noise),
+            de24_percent=table.de24_percent,
+            covariates=table.covariates,
+            n_total=table.n_total,
+        )
+        fit = script.fit_pore_diameter(synthetic)
+        assert fit.high_nm is not None
+        assert fit.high_nm < 2552.0
+        covered += fit.low_nm < 600.0 < fit.high_nm
+    assert covered >= 8
 
 
 def test_pk_extravasation_implied_pore_inverts_the_renkin_slope(script: ModuleType) -> None:

@@ -54,7 +54,8 @@ def test_non_scattering_slab_follows_beer_lambert() -> None:
     """μ_s = 0, matched faces: φ(z)/E₀ = e^(−μ_a z), bin-averaged; T = e^(−μ_a d), R_d = 0.
 
     Each packet deposits all its weight once, so every bin is a binomial count; its batch SE is
-    the right scale and 4.5 SE over 20 bins leaves a false-failure chance below 1e-3.
+    the right scale and 4.5 SE over 20 bins leaves a false-failure chance of about 5e-3
+    (t with 19 degrees of freedom).
     """
     mua, d, nbins = 0.5, 4.0, 20
     res = run_slab_monte_carlo(mua, 0.0, 0.0, d, n_tissue=1.0, n_photons=40_000, bin_mm=d / nbins,
