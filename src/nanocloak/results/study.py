@@ -7,9 +7,11 @@ Tables (pandas DataFrames, one row per observation, units in columns):
 * ``series``: group, animal (−1 = the group's shared prediction), readout, site, time,
   time_unit, value, unit. Readouts: ``tumor_volume`` and ``viable_volume`` (mm³, days),
   ``body_weight`` (% of day 0, days), ``blood`` (%ID, h), ``biodistribution`` (%ID/g by
-  organ, h), ``tumor_particles`` (µg/g, h), ``tumor_temperature`` (°C, minutes of irradiation;
-  site ``"<treatment> tumor max"`` / ``"... skin max"``), ``mri_signal_drop`` (%, h),
-  ``fluorescence`` (signal-to-background, h), ``lung_nodules`` (count, days).
+  organ, h) and ``tumor_particles`` (µg/g, h) — these three per animal, one PBPK subject each
+  (over the whole study, also after an animal leaves it) —, ``tumor_temperature`` (°C,
+  minutes of irradiation; site ``"<treatment> tumor max"`` / ``"... skin max"``),
+  ``mri_signal_drop`` (%, h), ``fluorescence`` (signal-to-background, h), ``lung_nodules``
+  (count, days).
 * ``endpoints``: group, animal, name, value, unit (``final_volume`` — at the end of the
   animal's follow-up: the study's end, or the day its tumor reached the humane endpoint, when
   it leaves the study and its readouts stop —, ``survival_time`` with

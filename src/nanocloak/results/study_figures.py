@@ -43,7 +43,7 @@ def study_panels(result: StudyResult) -> list[Panel]:
     blood = [
         Series(_x(rows), _y(rows), g, "line")
         for g in groups
-        if not (rows := result.readout("blood", g)).empty
+        if not (rows := _animal_mean(result.readout("blood", g))).empty
     ]
     if blood:
         panels.append(
@@ -91,6 +91,13 @@ def _y(rows: pd.DataFrame) -> FloatArray:
     return np.asarray(rows["value"], dtype=float)
 
 
+def _animal_mean(rows: pd.DataFrame) -> pd.DataFrame:
+    """The mean over animals at each (site, time), as a group curve."""
+    if rows.empty:
+        return rows
+    return rows.groupby(["site", "time"], as_index=False, sort=True)["value"].mean()
+
+
 def _site(rows: pd.DataFrame, site: str) -> pd.DataFrame:
     return rows[rows["site"] == site]
 
@@ -132,6 +139,8 @@ def _temperature_series(result: StudyResult) -> list[Series]:
 
 def _biodistribution_panels(result: StudyResult) -> list[Panel]:
     rows = result.readout("biodistribution")
+    if not rows.empty:
+        rows = rows.groupby(["group", "site", "time"], as_index=False)["value"].mean()
     panels: list[Panel] = []
     groups = [g for g in result.group_names if not rows[rows["group"] == g].empty]
     if not groups:

@@ -202,37 +202,42 @@ def particle_exposure(
 
 
 def pk_rows(group: str, exposure: Exposure, times_h: list[float]) -> list[dict[str, Any]]:
-    """Group-level blood curve, tumor particle curve and biodistribution at ``times_h``."""
+    """Each animal's blood curve and tumor particle curve, and its biodistribution at
+    ``times_h`` (one PBPK subject per animal, as one mouse per ICP measurement in a study)."""
     pk = exposure.pk
     if pk is None:
         return []
     rows: list[dict[str, Any]] = []
-    blood = pk.percent_id()[:, :, pk.outputs.index("blood")].mean(axis=0)
-    tumor = exposure.tumor_core_ug_per_g.mean(axis=0)
+    blood = pk.percent_id()[:, :, pk.outputs.index("blood")]
+    tumor = exposure.tumor_core_ug_per_g
+    per_g = pk.percent_id_per_g()
     step = max(1, len(pk.t_h) // 400)
-    for k in range(0, len(pk.t_h), step):
-        t = float(pk.t_h[k])
-        rows.append(_row(group, "blood", "blood", t, "h", float(blood[k]), "%ID"))
-        rows.append(_row(group, "tumor_particles", "tumor", t, "h", float(tumor[k]), "ug/g"))
-    per_g = pk.percent_id_per_g().mean(axis=0)
-    for t in times_h:
-        for organ in BIODISTRIBUTION_ORGANS:
-            if organ in pk.outputs:
-                value = float(np.interp(t, pk.t_h, per_g[:, pk.outputs.index(organ)]))
-                rows.append(_row(group, "biodistribution", organ, t, "h", value, "%ID/g"))
+    for animal in range(blood.shape[0]):
+        for k in range(0, len(pk.t_h), step):
+            t = float(pk.t_h[k])
+            rows.append(_row(group, animal, "blood", "blood", t, float(blood[animal, k]), "%ID"))
+            rows.append(
+                _row(group, animal, "tumor_particles", "tumor", t, float(tumor[animal, k]), "ug/g")
+            )
+        for t in times_h:
+            for organ in BIODISTRIBUTION_ORGANS:
+                if organ in pk.outputs:
+                    curve = per_g[animal, :, pk.outputs.index(organ)]
+                    value = float(np.interp(t, pk.t_h, curve))
+                    rows.append(_row(group, animal, "biodistribution", organ, t, value, "%ID/g"))
     return rows
 
 
 def _row(
-    group: str, readout: str, site: str, time: float, time_unit: str, value: float, unit: str
+    group: str, animal: int, readout: str, site: str, time: float, value: float, unit: str
 ) -> dict[str, Any]:
     return {
         "group": group,
-        "animal": -1,
+        "animal": animal,
         "readout": readout,
         "site": site,
         "time": time,
-        "time_unit": time_unit,
+        "time_unit": "h",
         "value": value,
         "unit": unit,
     }
