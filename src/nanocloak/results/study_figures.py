@@ -57,7 +57,7 @@ def study_panels(result: StudyResult) -> list[Panel]:
         series = [
             Series(_x(rows), _y(rows), g, "line")
             for g in groups
-            if not (rows := _site(result.readout(readout, g), "tumor")).empty
+            if not (rows := _animal_mean(_site(result.readout(readout, g), "tumor"))).empty
         ]
         if series:
             panels.append(Panel(tuple(series), "Time (h)", label, title))

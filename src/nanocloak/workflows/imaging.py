@@ -112,12 +112,16 @@ def _times(pk: PkResult, times_h: Sequence[float] | None) -> np.ndarray:
     return t
 
 
-def _organ_ug_per_g(pk: PkResult, organs: Sequence[str], t: np.ndarray) -> dict[str, np.ndarray]:
+def _organ_ug_per_g(
+    pk: PkResult, organs: Sequence[str], t: np.ndarray, subject: int = 0
+) -> dict[str, np.ndarray]:
+    if not 0 <= subject < pk.n_subjects:
+        raise SpecificationError("subject", subject, f"0 to {pk.n_subjects - 1}")
     out = {}
     for organ in organs:
         if organ not in pk.outputs:
             raise SpecificationError("organs", organ, f"one of {list(pk.outputs)}")
-        out[organ] = np.interp(t, pk.t_h, pk.series(organ, "ug/g"))
+        out[organ] = np.interp(t, pk.t_h, pk.series(organ, "ug/g", subject))
     return out
 
 
@@ -133,6 +137,7 @@ def fluorescence_time_course(
     irradiance_w_per_cm2: float = 0.1,
     ucnp_diameter_nm: float = 25.0,
     formulation: str = "",
+    subject: int = 0,
 ) -> FluorescenceResult:
     """NIR fluorescence of ``organs`` over time after the dose simulated in ``pk``.
 
@@ -159,6 +164,8 @@ def fluorescence_time_course(
         Diameter of upconverting cores (nm).
     formulation
         Name carried into the result.
+    subject
+        Which PBPK subject (animal) of ``pk`` to image.
     """
     dye = kb.fluorophore(label)
     t = _times(pk, times_h)
@@ -178,7 +185,7 @@ def fluorescence_time_course(
     auto = kb.imaging_constants().autofluorescence
     anti_stokes = em_nm < ex_nm
     density = kb.imaging_constants().mri.tissue_density.to("g/mL")
-    core_ug_per_g = _organ_ug_per_g(pk, organs, t)
+    core_ug_per_g = _organ_ug_per_g(pk, organs, t, subject)
     if dye.kind == "ucnp":
         unit = "particles_per_ml"
         core_density = loader.core_materials()["ucnp_yb_er"].density.to("g/cm^3")
@@ -312,6 +319,7 @@ def mri_darkening(
     *,
     times_h: Sequence[float] | None = None,
     r2: str = "auto",
+    subject: int = 0,
 ) -> MriResult:
     """Percent T2-weighted (spin-echo) signal drop of ``organs`` over time.
 
@@ -331,6 +339,8 @@ def mri_darkening(
         Imaging times (h); default every output time.
     r2
         ``"auto"``, ``"knowledge"`` or ``"outer_sphere"`` (see :func:`r2_for_core`).
+    subject
+        Which PBPK subject (animal) of ``pk`` to image.
     """
     if te_ms <= 0.0 or tr_ms <= te_ms:
         raise SpecificationError("te/tr", (te_ms, tr_ms), "0 < TE < TR (ms)")
@@ -340,7 +350,7 @@ def mri_darkening(
     wfe = mri.iron_mass_fraction_fe3o4.value
     density, molar = mri.tissue_density.to("g/mL"), mri.iron_molar_mass.to("g/mol")
     iron, delta, drop = {}, {}, {}
-    for organ, c in _organ_ug_per_g(pk, organs, t).items():
+    for organ, c in _organ_ug_per_g(pk, organs, t, subject).items():
         t1, t2 = kb.tissue_relaxation_ms(field_t, "muscle" if organ == "muscle" else organ)
         fe = iron_mm_from_core_ug_per_g(c, wfe, density, molar)
         result = t2_weighted_map(fe, t1, t2, r1_value, r2_value, tr_ms, te_ms)

@@ -1,5 +1,5 @@
 """Imaging readouts of a study group: MRI T2 darkening of iron-oxide cores and NIR fluorescence
-of a dye or upconverting core, for the group's first animal."""
+of a dye or upconverting core, for every animal (its own PBPK subject)."""
 
 from __future__ import annotations
 
@@ -14,49 +14,51 @@ from nanocloak.results.pk import PkResult
 
 def imaging_rows(group: str, spec: StudySpec, pk: PkResult, design: Design) -> list[dict[str, Any]]:
     """MRI tumor darkening and fluorescence (signal-to-background) at the imaging times, for
-    the group's first animal (its PBPK subject 0)."""
+    each animal of the group (PBPK subject ``i`` is animal ``i``)."""
     from nanocloak.workflows.imaging import fluorescence_time_course, mri_darkening
 
     rows: list[dict[str, Any]] = []
     times = [float(t.to("h").magnitude) for t in spec.readouts.imaging]
     iron = loader.core_materials()[design.core.material].family == "iron_oxide"
-    if "mri" in spec.readouts.imaging_modalities and iron:
-        # the PBPK result's first subject: mri_darkening images one animal
-        result = mri_darkening(pk, design, times_h=times)
-        for site, values in result.percent_drop.items():
-            rows.extend(
-                {
-                    "group": group,
-                    "animal": 0,
-                    "readout": "mri_signal_drop",
-                    "site": site,
-                    "time": t,
-                    "time_unit": "h",
-                    "value": float(v),
-                    "unit": "%",
-                }
-                for t, v in zip(result.t_h, values, strict=True)
-            )
     label, loading = _fluorescent_label(design)
-    if "fluorescence" in spec.readouts.imaging_modalities and label is not None:
-        fluo = fluorescence_time_course(
-            pk, label, times_h=times, loading_ug_per_mg=loading, formulation=design.name
-        )
-        for site, values in fluo.sbr.items():
-            rows.extend(
-                {
-                    "group": group,
-                    "animal": 0,
-                    "readout": "fluorescence",
-                    "site": site,
-                    "time": float(t),
-                    "time_unit": "h",
-                    "value": float(v),
-                    "unit": "1",
-                }
-                for t, v in zip(fluo.t_h, values, strict=True)
+    for animal in range(pk.n_subjects):
+        if "mri" in spec.readouts.imaging_modalities and iron:
+            result = mri_darkening(pk, design, times_h=times, subject=animal)
+            for site, values in result.percent_drop.items():
+                rows.extend(
+                    _row(group, animal, "mri_signal_drop", site, t, v, "%")
+                    for t, v in zip(result.t_h, values, strict=True)
+                )
+        if "fluorescence" in spec.readouts.imaging_modalities and label is not None:
+            fluo = fluorescence_time_course(
+                pk,
+                label,
+                times_h=times,
+                loading_ug_per_mg=loading,
+                formulation=design.name,
+                subject=animal,
             )
+            for site, values in fluo.sbr.items():
+                rows.extend(
+                    _row(group, animal, "fluorescence", site, t, v, "1")
+                    for t, v in zip(fluo.t_h, values, strict=True)
+                )
     return rows
+
+
+def _row(
+    group: str, animal: int, readout: str, site: str, time: float, value: float, unit: str
+) -> dict[str, Any]:
+    return {
+        "group": group,
+        "animal": animal,
+        "readout": readout,
+        "site": site,
+        "time": float(time),
+        "time_unit": "h",
+        "value": float(value),
+        "unit": unit,
+    }
 
 
 def _fluorescent_label(design: Design) -> tuple[str | None, float]:

@@ -110,3 +110,21 @@ def test_core_mass_extinction_picks_the_mechanism(design: str, model: str) -> No
     cs, value = wi.core_mass_extinction(load_design(DESIGNS / f"{design}.toml").core, 808.0)
     assert cs.model == model
     assert value > 0.0
+
+
+def test_imaging_follows_the_chosen_subject() -> None:
+    """Two animals whose tumour permeability differs 4-fold: the one with more particles in
+    the tumour darkens more (MRI) and shines more (fluorescence); subject 0 is the default."""
+    from nanocloak.workflows.simulate_pk import simulate_pk
+
+    pk = simulate_pk("mouse", 5.0, None, 48.0, [{}, {}], scales=[{}, {"tumor.permeability": 4.0}])
+    design = load_design(DESIGNS / "rbc_mnc_electroporation.toml")
+    low = wi.mri_darkening(pk, design, times_h=[24.0]).percent_drop["tumor"][0]
+    high = wi.mri_darkening(pk, design, times_h=[24.0], subject=1).percent_drop["tumor"][0]
+    assert high > low
+    assert wi.mri_darkening(pk, design, times_h=[24.0], subject=0).percent_drop["tumor"][0] == low
+    f0 = wi.fluorescence_time_course(pk, "icg", times_h=[24.0]).sbr["tumor"][0]
+    f1 = wi.fluorescence_time_course(pk, "icg", times_h=[24.0], subject=1).sbr["tumor"][0]
+    assert f1 > f0
+    with pytest.raises(SpecificationError, match="subject"):
+        wi.mri_darkening(pk, design, times_h=[24.0], subject=2)

@@ -150,6 +150,7 @@ def test_imaging_readouts_follow_the_particle_mri_for_iron_fluorescence_for_a_dy
     mri = result.readout("mri_signal_drop", "dyed MNs")
     fluo = result.readout("fluorescence", "dyed MNs")
     assert set(mri["time"]) == {1.0, 24.0}
+    assert set(mri["animal"]) == set(fluo["animal"]) == {0, 1}  # every animal is imaged
     assert (fluo[fluo["site"] == "tumor"]["value"] > 1.0).all()  # signal above background
     # a gold core darkens no T2 image and carries no fluorophore
     assert result.readout("mri_signal_drop", "AuNC").empty
