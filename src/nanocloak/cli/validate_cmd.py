@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -61,10 +61,21 @@ def pk(
             f"{path}: no observation table; pass one (see examples/validation/README.md)"
         )
     result = validate_pk(path)
+    _emit(result, as_json, report, plot, _print)
+
+
+def _emit(
+    result: AnalysisResult,
+    as_json: bool,
+    report: Path | None,
+    plot: Path | None,
+    print_table: Callable[[AnalysisResult], None],
+) -> None:
+    """Print ``result`` (JSON or tables), write the optional report and every panel."""
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
-        _print(result)
+        print_table(result)
     if report is not None:
         write_text_atomic(report, result.report())
     if plot is not None:
@@ -120,19 +131,7 @@ def studies(
             bar.update(task, advance=1, description=what[:50])
 
         result = validate_studies(path, studies_dir=studies_dir, progress=advance)
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-    else:
-        _print_claims(result)
-    if report is not None:
-        write_text_atomic(report, result.report())
-    if plot is not None:
-        plot.parent.mkdir(parents=True, exist_ok=True)
-        save(list(result.panels), str(plot))
-    if not as_json:
-        for target, what in ((report, "report"), (plot, "plot")):
-            if target is not None:
-                console.print(f"{what} written to {target}", style="dim")
+    _emit(result, as_json, report, plot, _print_claims)
     failed = [r["id"] for r in result.tables["claims"] if r["verdict"] != "agrees"]
     if failed:
         Console(stderr=True).print(

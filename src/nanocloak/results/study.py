@@ -178,6 +178,29 @@ def _median_survival(times: np.ndarray[Any, Any], events: np.ndarray[Any, Any]) 
     return float(t[below[0]]) if below.size else float("inf")
 
 
+def series_row(
+    group: str,
+    animal: int,
+    readout: str,
+    site: str,
+    time: float,
+    time_unit: str,
+    value: float,
+    unit: str,
+) -> dict[str, Any]:
+    """One row of the ``series`` table (:data:`SERIES_COLUMNS`)."""
+    return {
+        "group": group,
+        "animal": animal,
+        "readout": readout,
+        "site": site,
+        "time": float(time),
+        "time_unit": time_unit,
+        "value": float(value),
+        "unit": unit,
+    }
+
+
 def series_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Long-format series rows → a table with :data:`SERIES_COLUMNS`."""
     return pd.DataFrame(rows, columns=list(SERIES_COLUMNS)) if rows else empty(SERIES_COLUMNS)

@@ -31,6 +31,7 @@ from nanocloak.knowledge import capture as capture_kb
 from nanocloak.knowledge import loader, pbpk
 from nanocloak.knowledge.study import study_constants
 from nanocloak.results.pk import PkResult
+from nanocloak.results.study import series_row
 from nanocloak.workflows.simulate_design_pk import simulate_design_pk
 from nanocloak.workflows.simulate_pk import DoseSchedule
 
@@ -212,32 +213,19 @@ def pk_rows(group: str, exposure: Exposure, times_h: list[float]) -> list[dict[s
     tumor = exposure.tumor_core_ug_per_g
     per_g = pk.percent_id_per_g()
     step = max(1, len(pk.t_h) // 400)
+    curves = (("blood", "blood", blood, "%ID"), ("tumor_particles", "tumor", tumor, "ug/g"))
     for animal in range(blood.shape[0]):
         for k in range(0, len(pk.t_h), step):
             t = float(pk.t_h[k])
-            rows.append(_row(group, animal, "blood", "blood", t, float(blood[animal, k]), "%ID"))
-            rows.append(
-                _row(group, animal, "tumor_particles", "tumor", t, float(tumor[animal, k]), "ug/g")
-            )
+            for readout, site, values, unit in curves:
+                rows.append(
+                    series_row(group, animal, readout, site, t, "h", values[animal, k], unit)
+                )
         for t in times_h:
             for organ in BIODISTRIBUTION_ORGANS:
                 if organ in pk.outputs:
-                    curve = per_g[animal, :, pk.outputs.index(organ)]
-                    value = float(np.interp(t, pk.t_h, curve))
-                    rows.append(_row(group, animal, "biodistribution", organ, t, value, "%ID/g"))
+                    value = np.interp(t, pk.t_h, per_g[animal, :, pk.outputs.index(organ)])
+                    rows.append(
+                        series_row(group, animal, "biodistribution", organ, t, "h", value, "%ID/g")
+                    )
     return rows
-
-
-def _row(
-    group: str, animal: int, readout: str, site: str, time: float, value: float, unit: str
-) -> dict[str, Any]:
-    return {
-        "group": group,
-        "animal": animal,
-        "readout": readout,
-        "site": site,
-        "time": time,
-        "time_unit": "h",
-        "value": value,
-        "unit": unit,
-    }

@@ -10,6 +10,7 @@ from nanocloak.domain.study import StudySpec
 from nanocloak.knowledge import imaging as imaging_kb
 from nanocloak.knowledge import loader
 from nanocloak.results.pk import PkResult
+from nanocloak.results.study import series_row
 
 
 def imaging_rows(group: str, spec: StudySpec, pk: PkResult, design: Design) -> list[dict[str, Any]]:
@@ -26,7 +27,7 @@ def imaging_rows(group: str, spec: StudySpec, pk: PkResult, design: Design) -> l
             result = mri_darkening(pk, design, times_h=times, subject=animal)
             for site, values in result.percent_drop.items():
                 rows.extend(
-                    _row(group, animal, "mri_signal_drop", site, t, v, "%")
+                    series_row(group, animal, "mri_signal_drop", site, t, "h", v, "%")
                     for t, v in zip(result.t_h, values, strict=True)
                 )
         if "fluorescence" in spec.readouts.imaging_modalities and label is not None:
@@ -40,25 +41,10 @@ def imaging_rows(group: str, spec: StudySpec, pk: PkResult, design: Design) -> l
             )
             for site, values in fluo.sbr.items():
                 rows.extend(
-                    _row(group, animal, "fluorescence", site, t, v, "1")
+                    series_row(group, animal, "fluorescence", site, t, "h", v, "1")
                     for t, v in zip(fluo.t_h, values, strict=True)
                 )
     return rows
-
-
-def _row(
-    group: str, animal: int, readout: str, site: str, time: float, value: float, unit: str
-) -> dict[str, Any]:
-    return {
-        "group": group,
-        "animal": animal,
-        "readout": readout,
-        "site": site,
-        "time": float(time),
-        "time_unit": "h",
-        "value": float(value),
-        "unit": unit,
-    }
 
 
 def _fluorescent_label(design: Design) -> tuple[str | None, float]:

@@ -20,6 +20,7 @@ from nanocloak.domain.study import StudySpec
 from nanocloak.kernels.arrays import FloatArray
 from nanocloak.kernels.tumor.endpoints import survival_endpoint
 from nanocloak.kernels.tumor.simulate import TumorCourse
+from nanocloak.results.study import series_row
 from nanocloak.workflows import study_biology as bio
 from nanocloak.workflows.study_events import Event
 from nanocloak.workflows.study_treatment import TreatmentOutcome
@@ -90,17 +91,9 @@ def record_per_animal(
     for i in range(values.shape[0]):
         kept = days[days <= until_day[i] + 1e-9]
         sampled = np.interp(kept, t_day, values[i])
+        site = "tumor" if "volume" in readout else "body"
         outcome.series.extend(
-            {
-                "group": group,
-                "animal": i,
-                "readout": readout,
-                "site": "tumor" if "volume" in readout else "body",
-                "time": float(d),
-                "time_unit": "d",
-                "value": float(v),
-                "unit": unit,
-            }
+            series_row(group, i, readout, site, d, "d", v, unit)
             for d, v in zip(kept, sampled, strict=True)
         )
 

@@ -27,6 +27,7 @@ from nanocloak.kernels.tumor.kill import (
 from nanocloak.knowledge import loader
 from nanocloak.knowledge import photochem as photochem_kb
 from nanocloak.knowledge import tumor as tumor_kb
+from nanocloak.results.study import series_row
 from nanocloak.results.treatment import TreatmentResult
 from nanocloak.workflows.simulate_pdt import simulate_pdt
 from nanocloak.workflows.treat import (
@@ -68,16 +69,7 @@ class TreatmentOutcome:
                 (f"{label} skin max", result.skin_max_c),
             ):
                 rows.extend(
-                    {
-                        "group": group,
-                        "animal": i,
-                        "readout": "tumor_temperature",
-                        "site": site,
-                        "time": float(t),
-                        "time_unit": "min",
-                        "value": float(v),
-                        "unit": "degC",
-                    }
+                    series_row(group, i, "tumor_temperature", site, t, "min", v, "degC")
                     for t, v in zip(minutes, values, strict=True)
                 )
         return rows
